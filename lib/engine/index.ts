@@ -9,6 +9,7 @@
  * - registerWasmKernels: the gradient kernels stock wasm lacks (also done
  *   by initEngine).
  * - ops: training ops with fast hand-written gradients (batch norm).
+ * - namedGrads: gradients keyed by our parameter names.
  */
 export {
   describeEngine,
@@ -30,3 +31,4 @@ export {
 } from "./memory";
 export { registerWasmKernels } from "./kernels";
 export * from "./ops";
+export { namedGrads } from "./named_grads";

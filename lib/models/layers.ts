@@ -50,14 +50,18 @@ export class ParamStore {
 
   buffer(name: string, shape: number[], value: number): tf.Variable {
     if (name in this.buffers) throw new Error(`duplicate buffer ${name}`);
-    const v = tf.variable(tf.fill(shape, value), false, name);
+    const init = tf.fill(shape, value);
+    const v = tf.variable(init, false);
+    init.dispose();
     this.buffers[name] = v;
     return v;
   }
 
   private add(name: string, init: tf.Tensor): tf.Variable {
     if (name in this.params) throw new Error(`duplicate parameter ${name}`);
-    const v = tf.variable(init, true, name);
+    // Unnamed: tfjs names must be unique per process, and several models
+    // may live in one notebook. Our names are the record keys.
+    const v = tf.variable(init, true);
     init.dispose();
     this.params[name] = v;
     return v;

@@ -1,0 +1,58 @@
+/**
+ * lib/optim: the paper's optimizers as pure, composable update
+ * rules on named tensors (optax-style), with schedules, a
+ * tf.LayersModel adapter and the paper's Table 1 as data.
+ *
+ * - types:            Tensors, OptState, Transform, Schedule
+ * - transforms/:      chain, scaleByLr, trace, scaleByAdam,
+ *                     scaleByAdadelta, addDecayedWeights,
+ *                     clipByGlobalNorm, ...
+ * - alias:            sgd, sgdm, adam, adadelta, sgdl
+ * - schedules:        constant, multiStep, stepEvery, cosine,
+ *                     linearWarmup, decreasingThenConstant (Fig. 1),
+ *                     joinSchedules, warmupThen, fromEpochs
+ * - apply:            applyUpdates, Stepper (hand-written loops)
+ * - adapter:          ChainOptimizer (model.fit)
+ * - state:            disposeState, saveState, loadState
+ * - paper_table:      TABLE_1, PAPER_EXPERIMENTS, formatTable1
+ * - paper_optimizer:  paperOptimizer, paperEpochSchedule
+ * - validate:         hyperparameter checks
+ */
+export type { OptState, Schedule, Slots, Tensors, Transform } from './types';
+export * from './transforms';
+export {
+  adadelta, adam, sgd, sgdl, sgdlMinLr, sgdm,
+} from './alias';
+export type {
+  AdadeltaOptions, AdamOptions, CommonOptions, SgdlOptions,
+  SgdmOptions, SgdOptions,
+} from './alias';
+export {
+  constant, cosine, decreasingThenConstant, fromEpochs,
+  joinSchedules, linearWarmup, multiStep, multiStepAtFractions,
+  stepEvery, toSchedule, warmupThen,
+} from './schedules';
+export type { DecayShape, FromEpochsOptions } from './schedules';
+export { applyUpdates, Stepper } from './apply';
+export type { Variables } from './apply';
+export { ChainOptimizer } from './adapter';
+export {
+  carryOver, disposeState, extendState, loadState, saveState,
+  slotTensor, stateTensors, zerosLike,
+} from './state';
+export type { SavedState, SavedTensor } from './state';
+export {
+  FIGURE_3_LRS, formatTable1, LSTM_LR_GRID, OPTIMIZER_LABELS,
+  OPTIMIZER_NAMES, PAPER_EXPERIMENTS, paperExperiment, SGDL_PRESET,
+  TABLE_1,
+} from './paper_table';
+export type {
+  Dataset, LrPlan, OptimizerChoice, OptimizerName, PaperExperiment,
+  Table1Row,
+} from './paper_table';
+export { paperEpochSchedule, paperOptimizer } from './paper_optimizer';
+export type { PaperOptimizerOptions } from './paper_optimizer';
+export {
+  checkFinite, checkInt, checkInterval, checkNonNegative,
+  checkPositive,
+} from './validate';
