@@ -59,6 +59,7 @@ else
 fi
 
 # --- data --------------------------------------------------------------------
-# Real CIFAR-10, rebuilt into the official binary batches and MD5-checked.
-npm run --silent data -- cifar10
+# Real CIFAR-10 (rebuilt into the official binary batches, MD5-checked) and
+# the Brown corpus in PTB form (the language-model stand-in).
+npm run --silent data -- cifar10 brown-ptb
 say "done"

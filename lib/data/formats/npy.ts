@@ -1,0 +1,55 @@
+/**
+ * numpy's .npy format (versions 1-3) and .npz archives of .npy members.
+ * Spec: numpy/lib/format.py ("A Simple File Format for NumPy Arrays").
+ */
+import { type NdArray, parseDType, product, typedFromBytes } from "./ndarray";
+import { zipMembers, zipRead } from "./zip";
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+/** Parses one .npy file. */
+export function readNpy(bytes: Uint8Array, label = "npy"): NdArray {
+  if (!MAGIC.every((v, i) => bytes[i] === v)) {
+    throw new Error(`${label}: not a .npy file (bad magic)`);
+  }
+  const major = bytes[6]!;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
+  const start = major === 1 ? 10 : 12;
+  const header = Buffer.from(
+    bytes.subarray(start, start + headerLen),
+  ).toString("latin1");
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    throw new Error(`${label}: cannot parse .npy header ${header.trim()}`);
+  }
+  if (fortran === "True") {
+    throw new Error(`${label}: Fortran-order arrays are not supported`);
+  }
+  const shape = shapeText
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((s) => Number(s.replace(/L$/, "")));
+  const dtype = parseDType(descr, label);
+  const data = typedFromBytes(
+    bytes.subarray(start + headerLen),
+    dtype,
+    product(shape),
+    label,
+  );
+  return { dtype, shape, data };
+}
+
+/** Reads every array of a .npz file, keyed by name without ".npy". */
+export function readNpz(buf: Buffer, label = "npz"): Map<string, NdArray> {
+  const out = new Map<string, NdArray>();
+  for (const m of zipMembers(buf, label)) {
+    if (!m.name.endsWith(".npy")) continue;
+    const key = m.name.slice(0, -4);
+    out.set(key, readNpy(zipRead(buf, m, label), `${label}:${m.name}`));
+  }
+  return out;
+}

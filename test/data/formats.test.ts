@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import {
+  crc32,
+  dictArray,
+  dictInts,
+  extractTar,
+  readIdx,
+  readNpy,
+  readNpz,
+  readWav,
+  unpickle,
+  writeIdx,
+  writeWav16,
+  zipMembers,
+  zipRead,
+} from "../../lib/data/formats";
+import { makeImagenetPickle, makeNpy, makeTar, makeZip, tempDir } from "./helpers";
+
+test("crc32 check value", () => {
+  assert.equal(crc32(Buffer.from("123456789")), 0xcbf43926);
+});
+
+test("tar.gz: files, long names, strip prefix; unsafe paths refused", async () => {
+  const t = tempDir();
+  try {
+    const long = `top/${"d".repeat(90)}/${"f".repeat(30)}.txt`;
+    const tgz = join(t.dir, "a.tar.gz");
+    writeFileSync(tgz, makeTar([
+      { name: "top/a.bin", data: Uint8Array.from([1, 2, 3]) },
+      { name: long, data: "long name" },
+      { name: "other/b.txt", data: "skip me" },
+    ]));
+    const got = await extractTar(tgz, join(t.dir, "out"), { strip: "top/" });
+    assert.deepEqual(got.sort(), ["a.bin", long.slice(4)].sort());
+    const bad = join(t.dir, "bad.tar");
+    writeFileSync(bad, makeTar([{ name: "../evil", data: "x" }], false));
+    await assert.rejects(extractTar(bad, join(t.dir, "o2")), /unsafe archive path/);
+  } finally {
+    t.done();
+  }
+});
+
+test("truncated tar.gz gives an error naming the file", async () => {
+  const t = tempDir();
+  try {
+    const tgz = makeTar([{ name: "x.bin", data: new Uint8Array(5000).fill(7) }]);
+    const path = join(t.dir, "cut.tar.gz");
+    writeFileSync(path, tgz.subarray(0, tgz.length - 30));
+    await assert.rejects(extractTar(path, join(t.dir, "o")), (e: Error) => {
+      assert.match(e.message, /cut\.tar\.gz/);
+      return true;
+    });
+  } finally {
+    t.done();
+  }
+});
+
+test("npy/npz: uint8 and int64 arrays, stored and deflated members", () => {
+  const data = Uint8Array.from({ length: 12 }, (_, i) => i * 10);
+  const labels = new BigInt64Array([1n, 1000n, 7n]);
+  const npzStored = makeZip([
+    { name: "data.npy", data: makeNpy("|u1", [3, 4], data) },
+    { name: "labels.npy", data: makeNpy("<i8", [3], new Uint8Array(labels.buffer)) },
+  ]);
+  const m = readNpz(npzStored, "t.npz");
+  assert.deepEqual(m.get("data")!.shape, [3, 4]);
+  assert.deepEqual(Array.from(m.get("data")!.data), Array.from(data));
+  assert.deepEqual(Array.from(m.get("labels")!.data), [1, 1000, 7]);
+  // deflated members, as numpy.savez_compressed writes them
+  const npy = makeNpy("<f8", [2], new Uint8Array(new Float64Array([0.5, -2]).buffer));
+  const z = makeZip([{ name: "mean.npy", data: npy }], true);
+  assert.equal(zipMembers(z)[0]!.method, 8);
+  assert.deepEqual(Array.from(readNpy(zipRead(z, zipMembers(z)[0]!)).data), [0.5, -2]);
+  // a flipped byte is caught by the CRC
+  const bad = Buffer.from(npzStored);
+  bad[80] = bad[80]! ^ 0xff;
+  assert.throws(() => readNpz(bad, "bad.npz"), /bad\.npz: data\.npy crc32 mismatch/);
+});
+
+test("pickle of a numpy dict (ImageNet32 batch layout)", () => {
+  const data = Uint8Array.from({ length: 2 * 3072 }, (_, i) => i % 251);
+  const mean = Float64Array.from({ length: 3072 }, (_, i) => i / 10);
+  const p = makeImagenetPickle(data, 2, 3072, [1, 1000], mean);
+  const d = unpickle(p, "batch");
+  const x = dictArray(d, "data", "batch");
+  assert.equal(x.dtype, "u1");
+  assert.deepEqual(x.shape, [2, 3072]);
+  assert.deepEqual(Array.from(x.data.subarray(0, 5)), [0, 1, 2, 3, 4]);
+  assert.deepEqual(dictInts(d, "labels", "batch"), [1, 1000]);
+  assert.equal(dictArray(d, "mean", "batch").data[3071], 307.1);
+});
+
+test("pickle: code-running globals are refused, truncation is reported", () => {
+  // protocol 0: cos\nsystem\n(S'echo hi'\ntR.
+  const evil = Buffer.from("cos\nsystem\n(S'echo hi'\ntR.", "latin1");
+  assert.throws(() => unpickle(evil, "evil.pkl"), /evil\.pkl: the pickle refers to os\.system/);
+  const ok = makeImagenetPickle(new Uint8Array(3072), 1, 3072, [5], null);
+  assert.throws(() => unpickle(ok.subarray(0, 200), "cut.pkl"), /cut\.pkl: truncated pickle/);
+});
+
+test("idx round trip and size check", () => {
+  const data = Uint8Array.from({ length: 2 * 28 * 28 }, (_, i) => i % 256);
+  const f = writeIdx([2, 28, 28], data);
+  const r = readIdx(f);
+  assert.deepEqual(r.shape, [2, 28, 28]);
+  assert.deepEqual(Array.from(r.data.subarray(0, 3)), [0, 1, 2]);
+  assert.throws(() => readIdx(f.subarray(0, f.length - 1), "x.idx"), /x\.idx: IDX size/);
+});
+
+test("wav 16-bit round trip", () => {
+  const s = Float32Array.from({ length: 100 }, (_, i) => Math.sin(i / 5) * 0.5);
+  const w = readWav(writeWav16(s, 16000));
+  assert.equal(w.sampleRate, 16000);
+  assert.equal(w.samples.length, 100);
+  for (let i = 0; i < 100; i++) assert.ok(Math.abs(w.samples[i]! - s[i]!) < 1e-4);
+  assert.throws(() => readWav(Buffer.from("nope nope nope"), "n.wav"), /n\.wav: not a RIFF/);
+});
