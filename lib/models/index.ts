@@ -2,5 +2,13 @@
  * lib/models: the paper's networks as functional models on named
  * tf.Variables (see layers.ts for the Model interface).
  */
-export { type Model, numParams, ParamStore } from "./layers";
+export {
+  type ApplyOptions,
+  type LanguageModel,
+  type Model,
+  numParams,
+  ParamStore,
+  type Parameterised,
+  type RecurrentState,
+} from "./layers";
 export { resnet, type ResNetConfig } from "./resnet";

@@ -7,16 +7,45 @@
 import * as tf from "@tensorflow/tfjs";
 import { batchNorm } from "../engine/ops";
 
-/** A model: named parameters, a forward function, and its buffers. */
-export interface Model {
+/** Per-call options of a forward pass. */
+export interface ApplyOptions {
+  /**
+   * Seed of this call's random draws (dropout masks). The trainer derives
+   * one per step from the run's seed, so runs are reproducible.
+   */
+  seed?: number;
+}
+
+/** What every model has: named parameters and buffers. */
+export interface Parameterised {
   readonly name: string;
   /** Trainable parameters by name, e.g. "stage1.0.conv1/kernel". */
   readonly params: Record<string, tf.Variable>;
   /** Non-trainable state by name, e.g. batch-norm running statistics. */
   readonly buffers: Record<string, tf.Variable>;
-  /** Logits for a batch; `training` selects batch statistics. */
-  apply(x: tf.Tensor, training: boolean): tf.Tensor;
   dispose(): void;
+}
+
+/** A classifier: inputs [B, ...] to logits [B, classes]. */
+export interface Model extends Parameterised {
+  /** Logits for a batch; `training` selects batch statistics, dropout. */
+  apply(x: tf.Tensor, training: boolean, opts?: ApplyOptions): tf.Tensor;
+}
+
+/** Recurrent state carried across BPTT windows: one tensor per slot. */
+export type RecurrentState = tf.Tensor[];
+
+/** A word-level language model: token ids [B, T] to logits [B, T, V]. */
+export interface LanguageModel extends Parameterised {
+  readonly vocabSize: number;
+  /** Zero state for a batch of `batchSize` sequences. */
+  initState(batchSize: number): RecurrentState;
+  apply(
+    ids: tf.Tensor2D,
+    state: RecurrentState,
+    training: boolean,
+    opts?: ApplyOptions,
+  ): { logits: tf.Tensor3D; state: RecurrentState };
 }
 
 /** Total number of trainable scalars. */
