@@ -1,8 +1,14 @@
 /**
  * The small pieces the paper's models are built from: a named, seeded
- * parameter store and functional layers (conv, batch norm, dense) on
- * plain tf.Variables, so optimizers see every parameter by name and the
- * batch norm can use the engine's fast-gradient op.
+ * parameter store and functional layers (conv, batch norm, dense, max
+ * pool, seeded dropout masks) on plain tf.Variables, so optimizers see
+ * every parameter by name and the batch norm can use the engine's
+ * fast-gradient op.
+ *
+ * Initialisation (the paper's A.3.1: Kaiming): conv and dense weights
+ * are He-normal with fan-in, std = sqrt(2 / fanIn) (He et al. 2015);
+ * biases 0; batch norm gamma 1, beta 0. The LSTM follows AWD-LSTM's own
+ * uniform init (awd_lstm.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import { batchNorm } from "../engine/ops";
@@ -73,6 +79,16 @@ export class ParamStore {
     return this.add(name, init);
   }
 
+  /**
+   * Uniform init on [-limit, limit], seeded like heNormal (PyTorch's
+   * default for LSTM weights and AWD-LSTM's embedding use this).
+   */
+  uniform(name: string, shape: number[], limit: number): tf.Variable {
+    const seed = this.seed * 1000003 + this.count++;
+    const init = tf.randomUniform(shape, -limit, limit, "float32", seed);
+    return this.add(name, init);
+  }
+
   constant(name: string, shape: number[], value: number): tf.Variable {
     return this.add(name, tf.fill(shape, value));
   }
@@ -102,7 +118,18 @@ export class ParamStore {
   }
 }
 
-/** A bias-free 2-D convolution, NHWC, He-initialised. */
+/** Options of conv2d beyond its sizes. */
+export interface ConvOptions {
+  /** Add a zero-initialised bias (default false: batch norm follows). */
+  bias?: boolean;
+  /** "same" (default) or "valid" (no padding). */
+  padding?: "same" | "valid";
+}
+
+/**
+ * A 2-D convolution, NHWC, He-initialised, bias-free unless asked
+ * (kernel [size, size, inCh, outCh], bias [outCh]).
+ */
 export function conv2d(
   store: ParamStore,
   name: string,
@@ -110,10 +137,18 @@ export function conv2d(
   outCh: number,
   size: number,
   stride = 1,
+  opts: ConvOptions = {},
 ): (x: tf.Tensor4D) => tf.Tensor4D {
   const w = store.heNormal(`${name}/kernel`, [size, size, inCh, outCh],
     size * size * inCh);
-  return (x) => tf.conv2d(x, w as tf.Tensor4D, stride, "same");
+  const b = opts.bias === true
+    ? store.constant(`${name}/bias`, [outCh], 0)
+    : null;
+  const padding = opts.padding ?? "same";
+  return (x) => {
+    const y = tf.conv2d(x, w as tf.Tensor4D, stride, padding);
+    return b === null ? y : tf.add(y, b);
+  };
 }
 
 /**
@@ -163,4 +198,46 @@ export function dense(
   const w = store.heNormal(`${name}/kernel`, [inDim, outDim], inDim);
   const b = store.constant(`${name}/bias`, [outDim], 0);
   return (x) => tf.add(tf.matMul(x, w as tf.Tensor2D), b);
+}
+
+/** 2x2 (by default) max pooling with stride = size, NHWC. */
+export function maxPool(x: tf.Tensor4D, size = 2): tf.Tensor4D {
+  return tf.maxPool(x, size, size, "valid");
+}
+
+/**
+ * The seed of dropout site `site` in one forward call. Sites of one call
+ * get distinct seeds; so do calls with distinct seeds (for sites below
+ * 7919 and seeds below 2^40, where the arithmetic is exact).
+ */
+export function siteSeed(callSeed: number, site: number): number {
+  return (callSeed * 7919 + site * 104729 + 1) % 2147483647;
+}
+
+/**
+ * A dropout mask: 0 with probability `rate`, else 1 / (1 - rate)
+ * (inverted dropout, so evaluation needs no rescaling). It is a
+ * constant: no gradient flows into it. Broadcast it against the input
+ * to drop whole channels, words or time-locked units.
+ */
+export function dropoutMask(
+  shape: number[],
+  rate: number,
+  seed: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const u = tf.randomUniform(shape, 0, 1, "float32", seed);
+    const keep = tf.cast(tf.greaterEqual(u, rate), "float32");
+    return tf.mul(keep, 1 / (1 - rate));
+  });
+}
+
+/**
+ * Per-call seeds for models with dropout: `opts.seed` when given, else
+ * the next of a sequence started from the model's seed, so a run with
+ * no per-step seeds is still reproducible.
+ */
+export function callSeeds(modelSeed: number): (given?: number) => number {
+  let calls = 0;
+  return (given) => given ?? siteSeed(modelSeed, 1000 + calls++);
 }
