@@ -61,8 +61,9 @@ export function numParams(model: Pick<Model, "params">): number {
 
 /**
  * Creates named variables from one seed: the k-th parameter gets seed
- * `seed * 1000003 + k`, so the same seed gives the same weights on every
- * backend (tfjs draws seeded random numbers in JavaScript).
+ * `seed * 1000003 + k + 1`, so the same seed gives the same weights on
+ * every backend (tfjs draws seeded random numbers in JavaScript). The
+ * `+ 1` matters: tfjs's normal sampler treats seed 0 as "unseeded".
  */
 export class ParamStore {
   readonly params: Record<string, tf.Variable> = {};
@@ -74,7 +75,7 @@ export class ParamStore {
   /** Kaiming (He) normal init, std = sqrt(2 / fanIn) (He et al. 2015). */
   heNormal(name: string, shape: number[], fanIn: number): tf.Variable {
     const std = Math.sqrt(2 / fanIn);
-    const seed = this.seed * 1000003 + this.count++;
+    const seed = this.seed * 1000003 + ++this.count;
     const init = tf.randomNormal(shape, 0, std, "float32", seed);
     return this.add(name, init);
   }
@@ -84,7 +85,7 @@ export class ParamStore {
    * default for LSTM weights and AWD-LSTM's embedding use this).
    */
   uniform(name: string, shape: number[], limit: number): tf.Variable {
-    const seed = this.seed * 1000003 + this.count++;
+    const seed = this.seed * 1000003 + ++this.count;
     const init = tf.randomUniform(shape, -limit, limit, "float32", seed);
     return this.add(name, init);
   }

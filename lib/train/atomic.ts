@@ -1,0 +1,105 @@
+/**
+ * Crash-safe files: write to a temporary file in the same folder, fsync
+ * it, rename it over the target (atomic on POSIX), fsync the folder. A
+ * crash at any point leaves the old file or the new one, never half of
+ * one.
+ *
+ * Fault injection, for tests of exactly that: a `Faults` hook passed down
+ * from `train`'s options, or the environment variable
+ *   SGDL_TRAIN_FAULT=<file name>:before-rename
+ * (e.g. `record.json:before-rename`), which SIGKILLs the process after the
+ * temporary file is written and synced but before the rename.
+ */
+import {
+  closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync,
+  rmSync, writeSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/** Test hooks called at the dangerous points of a write. */
+export interface Faults {
+  /** Called with the target path after the temp file is complete. */
+  beforeRename?: (path: string) => void;
+}
+
+let counter = 0;
+
+/** Temporary files are `.<name>.<pid>.<n>.tmp` beside the target. */
+const TMP = /^\..+\.\d+\.\d+\.tmp$/;
+
+/** Writes `data` to `path` atomically (temp file, fsync, rename). */
+export function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  faults: Faults = {},
+): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${counter++}.tmp`);
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  const fd = openSync(tmp, "wx");
+  try {
+    let off = 0;
+    while (off < bytes.length) {
+      off += writeSync(fd, bytes, off, bytes.length - off);
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  faults.beforeRename?.(path);
+  envFault(path);
+  renameSync(tmp, path);
+  syncDir(dir);
+}
+
+/** Writes JSON (2-space indent, trailing newline) atomically. */
+export function writeJsonAtomic(
+  path: string,
+  value: unknown,
+  faults: Faults = {},
+): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, faults);
+}
+
+/**
+ * Removes temporary files that crashed writers left in `dir`. Call only
+ * while holding the run's lock (no one else writes there then).
+ */
+export function removeStaleTemps(dir: string): number {
+  let n = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (TMP.test(name)) {
+      rmSync(join(dir, name), { force: true });
+      n++;
+    }
+  }
+  return n;
+}
+
+function syncDir(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch {
+    // Some file systems cannot fsync a folder; the rename still stands.
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+function envFault(path: string): void {
+  const spec = process.env["SGDL_TRAIN_FAULT"];
+  if (spec === undefined || spec === "") return;
+  const [file, point] = spec.split(":");
+  if (point === "before-rename" && basename(path) === file) {
+    process.kill(process.pid, "SIGKILL");
+  }
+}
