@@ -84,8 +84,15 @@ function readVersion(mod: Record<string, unknown>, pkg: string): string {
   return "unknown";
 }
 
-/** First line of an error message, without the long stack. */
+/**
+ * First line of an error message, without the long stack and without
+ * this machine's paths (it goes into run records that travel).
+ */
 export function reasonOf(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.split("\n")[0]?.slice(0, 200) ?? "";
+  const line = msg.split("\n")[0] ?? "";
+  return line
+    .replace(/ imported from \S+/g, "")
+    .replace(/(^|[\s'"(])(file:\/\/)?\/[^\s'"]+/g, "$1<path>")
+    .slice(0, 200);
 }

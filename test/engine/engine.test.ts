@@ -98,3 +98,14 @@ test("SGDL_BACKEND forces a backend from the environment", () => {
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /unknown SGDL_BACKEND "tpu"/);
 });
+
+test("skip reasons carry no paths of this machine", {
+  skip: hasNode || hasNodeGpu ? "tfjs-node is installed here" : false,
+}, async () => {
+  const info = await initEngine({ backend: "auto", quiet: true });
+  for (const s of info.skipped) {
+    assert.ok(!s.reason.includes(process.cwd()), s.reason);
+    assert.doesNotMatch(s.reason, /imported from/);
+    assert.match(s.reason, /tfjs-node/);
+  }
+});
