@@ -1,0 +1,41 @@
+/** Small HTML helpers shared by the displays and the report. */
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => {
+    switch (c) {
+      case "&": return "&amp;";
+      case "<": return "&lt;";
+      case ">": return "&gt;";
+      case "\"": return "&quot;";
+      default: return "&#39;";
+    }
+  });
+}
+
+/**
+ * JSON for a <script> element: `<`, `>`, `&` and the two JS line
+ * separators are escaped so that no data can close the element.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c").replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/** A number for a table cell: integers as they are, others to `digits`. */
+export function formatNumber(x: number, digits = 4): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1);
+  return String(Number(x.toPrecision(digits)));
+}
+
+/** A table cell's text. */
+export function cellText(v: unknown, digits = 4): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return formatNumber(v, digits);
+  return String(v);
+}

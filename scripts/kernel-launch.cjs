@@ -1,0 +1,460 @@
+/**
+ * The project's TypeScript kernel: tslab, started from the project root,
+ * with fixes so that notebook cells can import `lib/` as it is written
+ * (ESM TypeScript):
+ *
+ *   import { sgd } from "./lib/optim";       // a folder with index.ts
+ *   import { PROJECT_ROOT } from "./lib/data/paths";  // uses import.meta
+ *
+ * tslab compiles local .ts imports itself (TypeScript 5.0, node10
+ * resolution, emitted as CommonJS "side outputs" keyed by file path). Two
+ * things in our ESM sources break there, and both are fixed on those side
+ * outputs, before tslab loads them:
+ *   1. Folder imports ("./lib/optim" -> lib/optim/index.ts): tslab looks
+ *      for lib/optim.js only. Every emitted `<dir>/index.js` gets a one-line
+ *      alias `<dir>.js` that requires it (one module instance, no copy).
+ *   2. `import.meta` is a syntax error in CommonJS: it becomes an object
+ *      with `url`, `filename` and `dirname` of the emitted file (which sits
+ *      beside its .ts source, so `new URL("../..", import.meta.url)` works).
+ * The kernel's working directory is the project root, which tslab uses as
+ * TypeScript's rootDir, so `../lib` from notebooks/ is not needed (and
+ * would fail: "not under rootDir").
+ *
+ * A third fix is for a tslab bug in cells: a shorthand property that names
+ * a variable of an earlier cell (`section("x", { profile })`) compiles to a
+ * ReferenceError, because tslab rewrites earlier cells' variables to
+ * `exports.name` everywhere but there. Shorthands in the cell's source are
+ * expanded (`{ profile: profile }`) before tslab compiles it.
+ *
+ * Under Jupyter it also sends what tslab leaves out: execute_input (the
+ * execution counts), the last expression as execute_result, and errors as
+ * `error` messages (see startKernel).
+ *
+ * Modes:
+ *   node scripts/kernel-launch.cjs kernel --config-path <connection file>
+ *       A Jupyter kernel (what the kernelspec from `npm run kernel:install`
+ *       starts).
+ *   node scripts/kernel-launch.cjs run
+ *       The same executor without ZeroMQ, driven over node's IPC channel by
+ *       `npm run notebooks` (lib/report/notebook/kernel.ts): one process per
+ *       notebook, cells sent one at a time, outputs streamed back.
+ *
+ * Rich displays: lib/report sends whole MIME bundles (plotly JSON + HTML +
+ * PNG in one display_data, with display ids for live progress) through the
+ * function stored at globalThis[Symbol.for("sgdl.display")], set here in
+ * both modes. Cleanup functions registered at
+ * globalThis[Symbol.for("sgdl.cleanup")] (a Set; lib/report's headless
+ * browser) run at shutdown.
+ */
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const util = require("node:util");
+
+const ROOT = path.resolve(__dirname, "..");
+const DISPLAY = Symbol.for("sgdl.display");
+const CLEANUP = Symbol.for("sgdl.cleanup");
+
+/** tslab's dist folder: the project's own copy. */
+function tslabDist() {
+  const pkg = require.resolve("tslab/package.json", { paths: [ROOT] });
+  return path.join(path.dirname(pkg), "dist");
+}
+
+const META_PRELUDE =
+  "const __sgdl_import_meta__ = { url: require(\"node:url\")" +
+  ".pathToFileURL(__filename).href, filename: __filename, " +
+  "dirname: __dirname }; ";
+
+/**
+ * The two fixes on tslab's side outputs ({path, data} of emitted CommonJS
+ * files). Exported for the tests.
+ */
+function patchSideOutputs(outs) {
+  const paths = new Set(outs.map((o) => o.path));
+  const result = [];
+  for (const out of outs) {
+    let data = out.data;
+    if (/\bimport\.meta\b/.test(data)) {
+      // One line, so stack traces keep their line numbers.
+      data = META_PRELUDE +
+        data.replace(/\bimport\.meta\b/g, "__sgdl_import_meta__");
+    }
+    result.push({ path: out.path, data });
+    if (path.basename(out.path) !== "index.js") continue;
+    const dir = path.dirname(out.path);
+    const alias = dir + ".js";
+    const taken = paths.has(alias) ||
+      [".ts", ".tsx", ".js", ".cjs", ".mjs"]
+        .some((ext) => fs.existsSync(dir + ext));
+    if (taken) continue;
+    paths.add(alias);
+    result.push({
+      path: alias,
+      data: `module.exports = require("./${path.basename(dir)}/index");\n`,
+    });
+  }
+  return result;
+}
+
+/**
+ * `{ a, b = 1 }` -> `{ a: a, b: b = 1 }` in a cell's source (same meaning;
+ * works around tslab's missing rewrite of shorthands). Exported for tests.
+ */
+function expandShorthands(ts, src) {
+  if (!src.includes("{")) return src;
+  const sf = ts.createSourceFile("cell.ts", src, ts.ScriptTarget.Latest,
+    true, ts.ScriptKind.TS);
+  const edits = [];
+  const visit = (node) => {
+    if (ts.isShorthandPropertyAssignment(node)) {
+      edits.push({ at: node.name.end, text: `: ${node.name.text}` });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  edits.sort((a, b) => b.at - a.at);
+  let out = src;
+  for (const e of edits) out = out.slice(0, e.at) + e.text + out.slice(e.at);
+  return out;
+}
+
+/** tslab's bundled TypeScript. */
+function tslabTypeScript(dist) {
+  return require(require.resolve("@tslab/typescript-for-tslab",
+    { paths: [dist] }));
+}
+
+/** tslab's converter with the side-output fixes. */
+function createProjectConverter(dist, options) {
+  const { createConverter } = require(path.join(dist, "converter"));
+  const ts = tslabTypeScript(dist);
+  const raw = createConverter(options);
+  return {
+    close: () => raw.close(),
+    inspect: (...a) => raw.inspect(...a),
+    complete: (...a) => raw.complete(...a),
+    addModule: (...a) => raw.addModule(...a),
+    convert(prevDecl, src) {
+      const out = raw.convert(prevDecl, expandShorthands(ts, src));
+      if (out.sideOutputs) out.sideOutputs = patchSideOutputs(out.sideOutputs);
+      return out;
+    },
+  };
+}
+
+/** The lazily created converters tslab's executor asks for. */
+function converterSet(dist) {
+  let node = null;
+  let browser = null;
+  return {
+    get node() {
+      node ??= createProjectConverter(dist, { isJS: false, isBrowser: false });
+      return node;
+    },
+    get browser() {
+      browser ??= createProjectConverter(dist, { isJS: false, isBrowser: true });
+      return browser;
+    },
+    close() {
+      node?.close();
+      browser?.close();
+    },
+  };
+}
+
+/** Runs the registered cleanups (each at most `ms`), once. */
+let cleaned = null;
+function runCleanup(ms = 8000) {
+  cleaned ??= (async () => {
+    const set = globalThis[CLEANUP];
+    if (!(set instanceof Set)) return;
+    for (const fn of [...set]) {
+      let timer;
+      await Promise.race([
+        Promise.resolve().then(fn).catch(() => {}),
+        new Promise((r) => { timer = setTimeout(r, ms); }),
+      ]);
+      clearTimeout(timer);
+    }
+  })();
+  return cleaned;
+}
+
+function exitAfterCleanup(code) {
+  runCleanup().finally(() => process.exit(code));
+}
+
+/**
+ * Collects what tslab's executor reports about a failing cell: type
+ * errors come as printDiagnostics lines
+ * (console.error("%s%d:%d - %s", file, line, col, message)), thrown
+ * errors as console.error(err).
+ */
+function errorCollector() {
+  let diagnostics = [];
+  let thrown = null;
+  let any = false;
+  return {
+    reset() {
+      diagnostics = [];
+      thrown = null;
+      any = false;
+    },
+    /** Returns false when the arguments are not an error report. */
+    add(args) {
+      if (args[0] === "%s%d:%d - %s") {
+        const [file, line, col, message] = args.slice(1);
+        const where = file ? String(file).trim() + " " : "";
+        diagnostics.push(`${where}${line}:${col} - ${message}`);
+        return true;
+      }
+      if (!any) {
+        any = true;
+        thrown = args.length === 1 ? args[0] : util.format(...args);
+        return true;
+      }
+      return false;
+    },
+    /** {ename, evalue, traceback} of what was collected. */
+    error() {
+      if (diagnostics.length > 0) {
+        return {
+          ename: "TypeScriptError",
+          evalue: diagnostics.join("\n"),
+          traceback: diagnostics.slice(),
+        };
+      }
+      return errorContent(thrown);
+    },
+  };
+}
+
+/**
+ * A thrown value as Jupyter error content. The traceback keeps the
+ * error's own frames, with paths under the project made relative and the
+ * kernel's and node's internal frames left out.
+ */
+function errorContent(err) {
+  if (!(err instanceof Error)) {
+    const text = err === null || err === undefined
+      ? "the cell failed" : util.inspect(err);
+    return { ename: "Error", evalue: text, traceback: text.split("\n") };
+  }
+  const ename = err.name || "Error";
+  const lines = String(err.stack || `${ename}: ${err.message}`).split("\n");
+  // Node prefixes errors from vm code with "file:line / source / ^".
+  const head = lines.findIndex((l) => l.startsWith(ename));
+  const root = ROOT + path.sep;
+  const internal = /\(node:|at node:|[\\/]node_modules[\\/]tslab[\\/]|kernel-launch\.cjs|sigintHandlersWrap/;
+  const traceback = lines.slice(Math.max(head, 0))
+    .filter((l) => !internal.test(l))
+    .map((l) => l.split(root).join(""));
+  return { ename, evalue: err.message, traceback };
+}
+
+/**
+ * Jupyter kernel: tslab's ZeroMQ server around the fixed executor, plus
+ * the messages tslab leaves out that Jupyter clients rely on:
+ * execute_input (nbclient takes execution counts from it), the last
+ * expression as execute_result, and a failure as an `error` message with
+ * ename/evalue/traceback also in the execute_reply (so nbconvert and
+ * JupyterLab show the cell's error).
+ */
+function startKernel(configPath) {
+  process.chdir(ROOT);
+  const dist = tslabDist();
+  const { createExecutor } = require(path.join(dist, "executor"));
+  const jupyter = require(path.join(dist, "jupyter"));
+  const convs = converterSet(dist);
+  void convs.node; // warm up, as tslab does
+  const errors = errorCollector();
+  let active = null; // { count, publish } of the running cell
+  const executor = createExecutor(ROOT, convs, {
+    log: (...args) => {
+      if (!active) return console.log(...args);
+      active.publish("execute_result", {
+        execution_count: active.count,
+        data: { "text/plain": util.format(...args) },
+        metadata: {},
+      });
+    },
+    error: (...args) => {
+      if (!active || !errors.add(args)) console.error(...args);
+    },
+  });
+  globalThis[DISPLAY] = (content, update) => {
+    if (!jupyter.lastWriteDisplayData) throw new Error("no cell is running");
+    jupyter.lastWriteDisplayData(content, update);
+  };
+  const handler = new jupyter.JupyterHandlerImpl(executor, false);
+  const server = new jupyter.ZmqServer(handler, configPath);
+
+  const publishers = new WeakMap(); // request content -> iopub sender
+  const failures = new WeakMap(); // request content -> error content
+  const serverExecute = server.handleExecute.bind(server);
+  server.handleExecute = (sock, msg) => {
+    publishers.set(msg.content, (type, content) => {
+      const out = msg.createReply();
+      out.header.msg_type = type;
+      out.content = content;
+      out.signAndSend(server.connInfo.key, server.iopub);
+    });
+    return serverExecute(sock, msg);
+  };
+  const executeImpl = handler.handleExecuteImpl;
+  handler.handleExecuteImpl = async function (req, writeStream, writeDisplay) {
+    const publish = publishers.get(req) || (() => {});
+    const count = this.execCount + 1;
+    publish("execute_input", { code: req.code, execution_count: count });
+    active = { count, publish };
+    errors.reset();
+    try {
+      return await executeImpl.call(this, req, writeStream, writeDisplay);
+    } catch (e) {
+      const err = errors.error();
+      publish("error", err);
+      failures.set(req, err);
+      throw e;
+    } finally {
+      active = null;
+    }
+  };
+  const handleExecute = handler.handleExecute.bind(handler);
+  handler.handleExecute = async (req, writeStream, writeDisplay) => {
+    const reply = await handleExecute(req, writeStream, writeDisplay);
+    const err = failures.get(req);
+    if (reply.status === "error" && err) Object.assign(reply, err);
+    return reply;
+  };
+  const close = handler.close.bind(handler);
+  handler.close = () => {
+    close();
+    // Sockets close right after this; give them a moment, then leave
+    // even if something (the browser) still holds the event loop.
+    setTimeout(() => exitAfterCleanup(0), 100);
+  };
+  process.on("SIGINT", () => executor.interrupt());
+  process.on("SIGTERM", () => exitAfterCleanup(0));
+  process.on("uncaughtException", (err) => {
+    console.error("UncaughtException:", err);
+  });
+  process.on("unhandledRejection", (reason) => {
+    console.error("UnhandledPromiseRejection:", reason);
+  });
+  server.init();
+}
+
+/**
+ * Headless worker for `npm run notebooks`. Messages in:
+ *   {type: "execute", index, code} | {type: "shutdown"}
+ * Messages out:
+ *   {type: "ready", ms}
+ *   {type: "stream", index, name, text}
+ *   {type: "display", index, content, update}
+ *   {type: "result", index, text}          (the cell's last expression)
+ *   {type: "error", index, ename, evalue, traceback}
+ *   {type: "done", index, ok, ms}
+ */
+function startWorker() {
+  if (typeof process.send !== "function") {
+    console.error("kernel-launch run: needs an IPC channel (use fork)");
+    process.exit(2);
+  }
+  const t0 = Date.now();
+  process.chdir(ROOT);
+  const dist = tslabDist();
+  const { createExecutor } = require(path.join(dist, "executor"));
+  const send = (msg) => process.send(msg);
+  let current = -1;
+  const errors = errorCollector();
+  const executor = createExecutor(ROOT, converterSet(dist), {
+    log: (...args) => {
+      send({ type: "result", index: current, text: util.format(...args) });
+    },
+    error: (...args) => {
+      if (!errors.add(args)) {
+        send({
+          type: "stream", index: current, name: "stderr",
+          text: util.format(...args) + "\n",
+        });
+      }
+    },
+  });
+  const writeTo = (name) => (chunk, encoding, cb) => {
+    const text = typeof chunk === "string"
+      ? chunk : Buffer.from(chunk).toString("utf8");
+    send({ type: "stream", index: current, name, text });
+    if (typeof encoding === "function") encoding();
+    else if (typeof cb === "function") cb();
+    return true;
+  };
+  process.stdout.write = writeTo("stdout");
+  process.stderr.write = writeTo("stderr");
+  globalThis[DISPLAY] = (content, update) => {
+    send({ type: "display", index: current, content, update: !!update });
+  };
+  process.on("uncaughtException", (err) => {
+    send({
+      type: "stream", index: current, name: "stderr",
+      text: "UncaughtException: " + util.inspect(err) + "\n",
+    });
+  });
+  process.on("unhandledRejection", (reason) => {
+    send({
+      type: "stream", index: current, name: "stderr",
+      text: "UnhandledPromiseRejection: " + util.inspect(reason) + "\n",
+    });
+  });
+  process.on("SIGINT", () => executor.interrupt());
+  process.on("SIGTERM", () => exitAfterCleanup(143));
+  // The runner went away (Ctrl-C, crash): do not linger.
+  process.on("disconnect", () => exitAfterCleanup(1));
+  let queue = Promise.resolve();
+  process.on("message", (msg) => {
+    queue = queue.then(async () => {
+      if (msg.type === "shutdown") {
+        executor.close();
+        await runCleanup();
+        process.exit(0);
+      }
+      if (msg.type !== "execute") return;
+      current = msg.index;
+      errors.reset();
+      const start = Date.now();
+      let ok = false;
+      try {
+        ok = await executor.execute(msg.code);
+      } catch (err) {
+        errors.add([err]);
+      }
+      if (!ok) send({ type: "error", index: current, ...errors.error() });
+      send({ type: "done", index: current, ok, ms: Date.now() - start });
+    });
+  });
+  send({ type: "ready", ms: Date.now() - t0 });
+}
+
+if (require.main === module) {
+  const [mode, ...rest] = process.argv.slice(2);
+  if (mode === "kernel") {
+    const i = rest.indexOf("--config-path");
+    const configPath = i >= 0 ? rest[i + 1] : undefined;
+    if (!configPath) {
+      console.error("usage: kernel-launch.cjs kernel --config-path <file>");
+      process.exit(2);
+    }
+    startKernel(configPath);
+  } else if (mode === "run") {
+    startWorker();
+  } else {
+    console.error("usage: kernel-launch.cjs kernel --config-path <file>\n" +
+      "       kernel-launch.cjs run   (IPC worker for npm run notebooks)");
+    process.exit(2);
+  }
+}
+
+module.exports = {
+  errorContent, expandShorthands, patchSideOutputs, ROOT, tslabDist,
+  tslabTypeScript,
+};

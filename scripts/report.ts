@@ -1,0 +1,89 @@
+/**
+ * Re-executes the notebooks and assembles the report:
+ * paper/report.html (self-contained, interactive) and paper/report.pdf.
+ *
+ *   npm run report                        # all notebooks, profile from
+ *                                         # their parameters cells (cpu)
+ *   npm run report -- --profile smoke     # every notebook at smoke size
+ *   npm run report -- --fresh             # trainers ignore cached runs
+ *   npm run report -- --no-execute        # assemble from the notebooks as
+ *                                         # they are
+ * Other options: names or prefixes of notebooks, --param name=value,
+ * --cell-timeout S, --figures-dir D, --notebooks-dir D (default
+ * notebooks/), --out-dir D (default paper/), --no-pdf.
+ * Notebooks run in place (their outputs are the report's source). A
+ * failing notebook is reported and shown as incomplete in the report;
+ * the exit status is then 1.
+ */
+import { join } from "node:path";
+import { buildReport } from "../lib/report/build";
+import {
+  failureMessage, findNotebooks, parseCli, runNotebook, shown, UsageError,
+} from "../lib/report/notebook";
+import { closeRenderer, PROJECT_ROOT } from "../lib/report";
+
+function usage(): string {
+  return "usage: npm run report -- [names...] [--profile smoke|cpu|paper] " +
+    "[--param name=value]... [--fresh] [--no-execute] [--no-pdf] " +
+    "[--cell-timeout S] [--figures-dir D] [--notebooks-dir D] [--out-dir D]";
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("-h") || argv.includes("--help")) {
+    console.log(usage());
+    return 0;
+  }
+  const cli = parseCli(argv, ["--no-execute", "--no-pdf"]);
+  const paths = findNotebooks(cli.names, cli.notebooksDir);
+  if (paths.length === 0) {
+    console.error("no notebooks found");
+    return 1;
+  }
+  const t0 = Date.now();
+  const failed: string[] = [];
+  if (!cli.flags.has("--no-execute")) {
+    for (const path of paths) {
+      const run = await runNotebook(path, {
+        params: cli.params, env: cli.env, cellTimeout: cli.cellTimeout,
+      });
+      if (!run.ok) {
+        console.error(failureMessage(run));
+        failed.push(shown(path));
+      }
+    }
+  }
+  const t1 = Date.now();
+  if (cli.env["SGDL_FIGURES_DIR"]) {
+    process.env["SGDL_FIGURES_DIR"] = cli.env["SGDL_FIGURES_DIR"];
+  }
+  const outDir = cli.outDir ?? join(PROJECT_ROOT, "paper");
+  try {
+    const built = await buildReport({
+      notebooks: paths, outDir, pdf: !cli.flags.has("--no-pdf"),
+    });
+    const c = built.content;
+    console.error(`report: ${c.sections.length} sections, ${c.figures.length} ` +
+      `figures, ${c.claims.length} claims -> ${shown(built.html)}` +
+      `${built.pdf ? `, ${shown(built.pdf)}` : ""}`);
+    console.error(`time: notebooks ${((t1 - t0) / 1000).toFixed(1)} s, html ` +
+      `${(built.ms.html / 1000).toFixed(1)} s, static figures ` +
+      `${(built.ms.figures / 1000).toFixed(1)} s, pdf ${(built.ms.pdf / 1000).toFixed(1)} s`);
+  } finally {
+    await closeRenderer();
+  }
+  if (failed.length > 0) {
+    console.error(`${failed.length} notebook(s) failed: ${failed.join(", ")}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then((code) => process.exit(code), (err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(`${err.message}\n${usage()}`);
+    process.exit(2);
+  }
+  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+/**
+ * Shared by the report tests: a temporary folder, the project's scripts
+ * run as child processes, and nbformat validation by Python's nbformat
+ * (Debian python3-nbformat).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../lib/report/paths";
+import type { Notebook } from "../../lib/report/notebook/format";
+
+export const ROOT = PROJECT_ROOT;
+export const FIXTURES = join(ROOT, "test", "report", "fixtures");
+export const PYTHON = "/usr/bin/python3";
+
+/** A fresh temporary folder, removed by the returned function. */
+export function tempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `sgdl-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command (async, so the test runner stays responsive). */
+export function run(
+  cmd: string, args: string[], env: Record<string, string> = {}, cwd = ROOT,
+): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** `tsx scripts/<name>.ts args...` as npm would run it. */
+export function script(
+  name: string, args: string[], env: Record<string, string> = {},
+): Promise<Ran> {
+  return run(process.execPath, ["--import", "tsx", join(ROOT, "scripts", `${name}.ts`), ...args], env);
+}
+
+/** Validates a notebook with Python's nbformat; returns the error text or "". */
+export function nbformatErrors(path: string): string {
+  const r = spawnSync(PYTHON, ["-c",
+    "import sys, nbformat\n" +
+    "nb = nbformat.read(sys.argv[1], as_version=4)\n" +
+    "nbformat.validate(nb)\n" +
+    "print(nb.nbformat, nb.nbformat_minor)", path], { encoding: "utf8" });
+  return r.status === 0 ? "" : (r.stderr || r.stdout || "validation failed");
+}
+
+export function hasPythonNbformat(): boolean {
+  return existsSync(PYTHON) &&
+    spawnSync(PYTHON, ["-c", "import nbformat, nbclient"]).status === 0;
+}
+
+export function readJson(path: string): Notebook {
+  return JSON.parse(readFileSync(path, "utf8")) as Notebook;
+}
+
+/** Env that keeps results reproducible and the work tree clean. */
+export function reproducibleEnv(dir: string): Record<string, string> {
+  return {
+    SGDL_COMMIT: "test-commit",
+    SOURCE_DATE_EPOCH: "1700000000",
+    SGDL_FIGURES_DIR: join(dir, "figures"),
+  };
+}
