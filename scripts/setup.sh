@@ -60,6 +60,6 @@ fi
 
 # --- data --------------------------------------------------------------------
 # Real CIFAR-10 (rebuilt into the official binary batches, MD5-checked) and
-# the Brown corpus in PTB form (the language-model stand-in).
-npm run --silent data -- cifar10 brown-ptb
+# the Brown corpus in PTB form and the synthetic keywords (stand-ins).
+npm run --silent data -- cifar10 brown-ptb keywords
 say "done"
