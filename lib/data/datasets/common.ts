@@ -2,7 +2,8 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Checksum, verifyFile } from "../checksum";
-import type { Reporter } from "../fetch";
+import { download, type Reporter, type Source } from "../fetch";
+import { extractTar, type ExtractOptions } from "../formats";
 import { shortPath } from "../paths";
 
 export interface FetchOptions {
@@ -70,3 +71,42 @@ export async function buildDir(
 /** Seconds since `t0` (from performance.now()), one decimal. */
 export const secondsSince = (t0: number) =>
   ((performance.now() - t0) / 1000).toFixed(1);
+
+/** Where a dataset's official archive lives and how to check it. */
+export interface OfficialArchive {
+  url: string;
+  checksum: Checksum;
+  size?: number;
+}
+
+/**
+ * The "official" source of a dataset: download its tarball to `tgz`
+ * (verified, resumable), extract it into a fresh folder, let `check`
+ * validate what came out, then move the folder into place at `dir`.
+ */
+export function officialTarSource(o: {
+  official: OfficialArchive;
+  tgz: string;
+  dir: string;
+  reporter: Reporter;
+  extract?: ExtractOptions;
+  check: (tmp: string, names: string[]) => Promise<void> | void;
+}): Source {
+  return {
+    id: "official",
+    describe: o.official.url,
+    fetch: async () => {
+      await download({
+        url: o.official.url,
+        dest: o.tgz,
+        expected: o.official.checksum,
+        ...(o.official.size !== undefined && { size: o.official.size }),
+        reporter: o.reporter,
+      });
+      await buildDir(o.dir, async (tmp) => {
+        const names = await extractTar(o.tgz, tmp, o.extract ?? {});
+        await o.check(tmp, names);
+      });
+    },
+  };
+}

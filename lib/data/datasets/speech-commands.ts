@@ -19,14 +19,14 @@ import { join } from "node:path";
 import { DEFAULT_LOGMEL, logMelExtractor } from "../audio";
 import type { LogMelConfig } from "../audio";
 import { sha256 } from "../checksum";
-import { download, orderSources, silentReporter, trySources } from "../fetch";
+import { orderSources, silentReporter, trySources } from "../fetch";
 import type { Source } from "../fetch";
-import { extractTar, readWav } from "../formats";
+import { readWav } from "../formats";
 import { cacheDir, dataRoot, shortPath } from "../paths";
 import { balancedSubset } from "../pipeline/subset";
 import { Rng } from "../rng";
 import type { AudioSplit, FeatureSplit, SpeechDataset, StandIn } from "../types";
-import { buildDir, notFound } from "./common";
+import { notFound, officialTarSource } from "./common";
 import type { FetchOptions, FetchResult } from "./common";
 
 export const SPEECH_COMMANDS_OFFICIAL = {
@@ -254,25 +254,16 @@ export async function fetchSpeechCommands(
   }
   const tgz = join(cacheDir(opts.root), "speech_commands_v0.02.tar.gz");
   const sources: Source[] = [
-    {
-      id: "official",
-      describe: official.url,
-      fetch: async () => {
-        await download({
-          url: official.url,
-          dest: tgz,
-          expected: official.checksum,
-          size: official.size,
-          reporter: rep,
-        });
-        await buildDir(dir, async (tmp) => {
-          await extractTar(tgz, tmp, {
-            onProgress: (d, t) => rep.progress("extracting", d, t),
-          });
-          listSpeechCommands(tmp);
-        });
+    officialTarSource({
+      official,
+      tgz,
+      dir,
+      reporter: rep,
+      extract: { onProgress: (d, t) => rep.progress("extracting", d, t) },
+      check: (tmp) => {
+        listSpeechCommands(tmp);
       },
-    },
+    }),
   ];
   const used = await trySources(
     "Speech Commands v0.02",
