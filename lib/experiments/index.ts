@@ -23,6 +23,9 @@
  * - views:      recordsOf(result, kind), lrSensitivityOf(result)
  * - provenance: provenanceOf(records) -> one line + lib/report Provenance
  * - describe:   dataset sizes, one-line descriptions of configs
+ * - plots:      curveTraces, sensitivityTraces (plotly traces, diverged
+ *               runs as 'x'), curvesTop, readableRows, whereText,
+ *               runPlanWithProgress (runPlan with a progress line)
  */
 export { allPlans, paperConfig, paperLr, plan, planConfigs, runConfig } from "./plan";
 export { sectionScale } from "./scales";
@@ -61,6 +64,10 @@ export {
 } from "./describe";
 export type { DatasetSize } from "./describe";
 export { fmtLr, pct, points } from "./format";
+export {
+  curvesTop, curveTraces, OPTIMIZER_COLORS, PALETTE, readableRows, runPlanWithProgress,
+  sensitivityTraces, traceColor, whereText,
+} from "./plots";
 export { PROFILES, SECTIONS } from "./types";
 export type {
   DataOrigin, GroupKind, GroupResult, MetricKind, Plan, PlanGroup, PlanResult, PlanRun, Profile,

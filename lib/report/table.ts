@@ -1,10 +1,12 @@
 /**
  * table(): a table through danfojs, shown as one output (text/html +
- * text/plain) and exported as figures/<section>/<name>.csv. Give it rows
- * (objects with the same keys) or a danfojs DataFrame.
+ * text/plain) and exported as figures/<section>/<name>.csv (RFC 4180
+ * quoting, see ./csv). Give it rows (objects with the same keys) or a
+ * danfojs DataFrame.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { toCsv } from "./csv";
 import { display } from "./display";
 import { cellText, escapeHtml } from "./html";
 import { brief, checkName, domId, recordId } from "./ids";
@@ -23,7 +25,6 @@ export interface DataFrameLike {
 
 interface Danfo {
   DataFrame: new (rows: Row[]) => DataFrameLike;
-  toCSV(df: DataFrameLike): string;
 }
 
 let danfo: Promise<Danfo> | null = null;
@@ -115,7 +116,9 @@ export async function table(
   const columns = [...df.columns];
   const rows = (df.values as unknown[]).map((r) =>
     Array.isArray(r) ? [...r] : [r]);
-  const csv = dfd.toCSV(df);
+  // Not danfojs' toCSV: it quotes nothing (a comma in a caption-like
+  // cell split the field).
+  const csv = toCsv(columns, rows);
   const dir = join(figuresDir(), section);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.csv`), csv);
