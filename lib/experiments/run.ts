@@ -29,7 +29,8 @@ export interface PlanProgress extends ProgressEvent {
 export interface RunPlanOptions {
   /** Where records live (default $SGDL_RUNS_DIR, else <data>/runs). */
   runsDir?: string;
-  /** Train every run again, ignoring cached records. */
+  /** Train every run again, ignoring cached records (default: true
+   * when SGDL_FRESH=1, which `npm run report -- --fresh` sets). */
   fresh?: boolean;
   /** Every trainer event, with the run's place in the plan. */
   onProgress?: (e: PlanProgress) => void;
@@ -129,6 +130,8 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Pl
   const t0 = performance.now();
   const groups = selectGroups(plan, opts.groups);
   const jobs = jobsOf(plan, groups);
+  // `npm run report -- --fresh` sets SGDL_FRESH=1 in every kernel.
+  const fresh = opts.fresh ?? process.env["SGDL_FRESH"] === "1";
   const byId = new Map<string, RunOutcome>();
   for (const [i, job] of jobs.entries()) {
     if (opts.signal?.aborted === true) break;
@@ -136,7 +139,7 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Pl
     const trainOpts: TrainOptions = {
       quiet: true,
       ...(opts.runsDir !== undefined && { runsDir: opts.runsDir }),
-      ...(opts.fresh === true && { force: true }),
+      ...(fresh && { force: true }),
       ...(opts.signal !== undefined && { signal: opts.signal }),
       ...(opts.threads !== undefined && { threads: opts.threads }),
       onProgress: (e) => {

@@ -65,6 +65,18 @@ describe("section 6.1 smoke plan", { skip: skipNoCifar }, () => {
     );
   });
 
+  test("SGDL_FRESH=1 (report --fresh) trains every run again", async () => {
+    process.env["SGDL_FRESH"] = "1";
+    try {
+      const fresh = await runPlan(p, opts);
+      for (const g of Object.values(fresh.groups)) {
+        assert.ok(g.outcomes.every((o) => !o.cached));
+      }
+    } finally {
+      delete process.env["SGDL_FRESH"];
+    }
+  });
+
   test("the analysis and the claims run on the records", () => {
     const main = first.groups["fig4-cifar10-resnet56"]!.records;
     const cs = curves(main, "testError");
