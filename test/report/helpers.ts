@@ -3,12 +3,16 @@
  * run as child processes, and nbformat validation by Python's nbformat
  * (Debian python3-nbformat).
  */
+import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../lib/report/paths";
-import type { Notebook } from "../../lib/report/notebook/format";
+import type { CodeCell, Notebook } from "../../lib/report/notebook/format";
+import {
+  type FigureRecord, REPORT_KEY, type ReportRecord, type TableRecord,
+} from "../../lib/report/types";
 
 export const ROOT = PROJECT_ROOT;
 export const FIXTURES = join(ROOT, "test", "report", "fixtures");
@@ -76,4 +80,43 @@ export function reproducibleEnv(dir: string): Record<string, string> {
     SOURCE_DATE_EPOCH: "1700000000",
     SGDL_FIGURES_DIR: join(dir, "figures"),
   };
+}
+
+/** The report records (figures, tables, claims) a notebook's outputs carry. */
+export function records(nb: Notebook): ReportRecord[] {
+  return nb.cells
+    .filter((c): c is CodeCell => c.cell_type === "code")
+    .flatMap((c) => c.outputs)
+    .flatMap((o) => {
+      const meta = (o as { metadata?: Record<string, unknown> }).metadata;
+      const r = meta?.[REPORT_KEY] as ReportRecord | undefined;
+      return r === undefined ? [] : [r];
+    });
+}
+
+/** A notebook's figure and table records. */
+export function figuresAndTables(nb: Notebook): {
+  figs: FigureRecord[];
+  tables: TableRecord[];
+} {
+  const recs = records(nb);
+  return {
+    figs: recs.filter((r): r is FigureRecord => r.kind === "figure"),
+    tables: recs.filter((r): r is TableRecord => r.kind === "table"),
+  };
+}
+
+/**
+ * Every code cell of the notebook at `path` ran without an error, and
+ * (where Python's nbformat is installed) it validates.
+ */
+export function assertAllCellsRan(path: string): void {
+  const nb = readJson(path);
+  const code = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
+  for (const c of code) {
+    assert.ok(c.execution_count !== null, `cell ${c.id} did not run`);
+    assert.ok(!c.outputs.some((o) => o.output_type === "error"),
+      `cell ${c.id} failed`);
+  }
+  if (hasPythonNbformat()) assert.equal(nbformatErrors(path), "");
 }

@@ -12,29 +12,18 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { CodeCell, Notebook } from "../../lib/report/notebook";
 import {
-  REPORT_KEY, type ClaimRecord, type FigureRecord, type ReportRecord, type TableRecord,
+  type ClaimRecord, type FigureRecord,
 } from "../../lib/report/types";
 import {
-  hasPythonNbformat, nbformatErrors, readJson, reproducibleEnv, ROOT, script, tempDir,
+  assertAllCellsRan, figuresAndTables, readJson, records, reproducibleEnv, ROOT,
+  script, tempDir,
 } from "./helpers";
 
 const NAMES = [
   "06-1-cifar", "06-2-imagenet32", "06-3-speech", "06-4-ptb", "06-5-table1", "07-try-lr",
 ] as const;
 type Name = (typeof NAMES)[number];
-const python = hasPythonNbformat();
 const VERDICTS = ["supported", "not supported", "inconclusive", "not run"];
-
-function records(nb: Notebook): ReportRecord[] {
-  return nb.cells
-    .filter((c): c is CodeCell => c.cell_type === "code")
-    .flatMap((c) => c.outputs)
-    .flatMap((o) => {
-      const meta = (o as { metadata?: Record<string, unknown> }).metadata;
-      const r = meta?.[REPORT_KEY] as ReportRecord | undefined;
-      return r === undefined ? [] : [r];
-    });
-}
 
 /** Every stream and text/plain output of a notebook, joined. */
 function text(nb: Notebook): string {
@@ -150,19 +139,11 @@ describe("section 6 notebooks at the smoke profile", () => {
     const want = EXPECTED[name];
 
     it(`${name}: every cell ran, without errors, as valid nbformat`, () => {
-      const nb = nbs.get(name)!;
-      const code = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
-      for (const c of code) {
-        assert.ok(c.execution_count !== null, `cell ${c.id} did not run`);
-        assert.ok(!c.outputs.some((o) => o.output_type === "error"), `cell ${c.id} failed`);
-      }
-      if (python) assert.equal(nbformatErrors(join(out, `${name}.ipynb`)), "");
+      assertAllCellsRan(join(out, `${name}.ipynb`));
     });
 
     it(`${name}: records its figures and tables with smoke provenance, and exports them`, () => {
-      const recs = records(nbs.get(name)!);
-      const figs = recs.filter((r): r is FigureRecord => r.kind === "figure");
-      const tables = recs.filter((r): r is TableRecord => r.kind === "table");
+      const { figs, tables } = figuresAndTables(nbs.get(name)!);
       assert.deepEqual(figs.map((f) => f.name).sort(), [...want.figures].sort());
       assert.deepEqual(tables.map((t) => t.name).sort(), [...want.tables].sort());
       for (const f of figs) {
