@@ -393,14 +393,18 @@ function defaultTarget(records: readonly RunRecord[], metric: MetricName): numbe
   return means[Math.floor((means.length - 1) / 2)]!;
 }
 
-/** Top-1 and top-5 test error per series, final and best (Fig. 5). */
-export interface TopKRow {
+/** What identifies a series (one optimizer and lr) in a summary row. */
+export interface SeriesInfo {
   key: string;
   label: string;
   optimizer: OptimizerName;
   lr: number;
   runs: number;
   diverged: number;
+}
+
+/** Top-1 and top-5 test error per series, final and best (Fig. 5). */
+export interface TopKRow extends SeriesInfo {
   top1: Stats | null;
   top5: Stats | null;
   bestTop1: Stats | null;
@@ -417,13 +421,7 @@ export function topK(records: readonly RunRecord[]): TopKRow[] {
 }
 
 /** Train and test perplexity per series, final and best (Fig. 7). */
-export interface PerplexityRow {
-  key: string;
-  label: string;
-  optimizer: OptimizerName;
-  lr: number;
-  runs: number;
-  diverged: number;
+export interface PerplexityRow extends SeriesInfo {
   train: Stats | null;
   test: Stats | null;
   bestTest: Stats | null;
