@@ -26,6 +26,9 @@
  * - plots:      curveTraces, sensitivityTraces (plotly traces, diverged
  *               runs as 'x'), curvesTop, readableRows, whereText,
  *               runPlanWithProgress (runPlan with a progress line)
+ * - notebook:   claimBook (a section's claims and the figures that are
+ *               their evidence), curveFigures (metric-by-epoch figures),
+ *               reductionsTable (the paper's settings beside ours)
  */
 export { allPlans, paperConfig, paperLr, plan, planConfigs, runConfig } from "./plan";
 export { sectionScale } from "./scales";
@@ -68,6 +71,8 @@ export {
   curvesTop, curveTraces, OPTIMIZER_COLORS, PALETTE, readableRows, runPlanWithProgress,
   sensitivityTraces, traceColor, whereText,
 } from "./plots";
+export { claimBook, curveFigures, reductionsTable } from "./notebook";
+export type { ClaimBook, CurveFigure, CurveFigureOptions } from "./notebook";
 export { PROFILES, SECTIONS } from "./types";
 export type {
   DataOrigin, GroupKind, GroupResult, MetricKind, Plan, PlanGroup, PlanResult, PlanRun, Profile,

@@ -1,0 +1,105 @@
+/**
+ * What every section 6 notebook does with its plan's result, so that the
+ * notebooks keep only their narrative and their figures' choices:
+ *
+ *   await reductionsTable(s, p);                  // paper's settings beside ours
+ *   const book = claimBook(res);                  // the section's claims
+ *   await curveFigures(s, book, g, [["testError", "test", "test error"]], {
+ *     paper: "SGDL matches or beats SGDM (Fig. 4)." });
+ *   await s.table(book.note(name, `${name}-final`), rows, { caption });
+ *   await book.record(s, profile);                // claims + claims table
+ *
+ * `note(group, name)` records a figure or table as evidence for the
+ * claims about that group; `ours(group)` is what those claims found (a
+ * figure's "ours").
+ */
+import type { Section, Table } from "../report";
+import { type ClaimResult, claimInput, sectionClaims } from "./claims";
+import { curves, type MetricName } from "./analysis";
+import { curvesTop, curveTraces, whereText } from "./plots";
+import { provenanceOf } from "./provenance";
+import type { GroupResult, Plan, PlanResult } from "./types";
+
+/** The table "reductions": the paper's value of every setting beside this profile's. */
+export function reductionsTable(s: Section, p: Plan): Promise<Table> {
+  return s.table("reductions", p.settings.map((r) => ({
+    group: r.group, setting: r.setting, paper: r.paper, ours: r.ours, reduced: r.reduced ? "yes" : "",
+  })), { caption: `Section ${p.section} at profile ${p.profile}: the paper's settings and ours. ` +
+    p.notes.join(" ") });
+}
+
+export interface ClaimBook {
+  /** The claims of the section's groups, with verdicts. */
+  claims: ClaimResult[];
+  /** What the claims about `group` found, one sentence each ("no runs" if none). */
+  ours(group: string): string;
+  /** Record `name` (a figure or table) as evidence for `group`'s claims; returns `name`. */
+  note(group: string, name: string): string;
+  /** Record every claim (with its evidence) in `s` and draw the claims table. */
+  record(s: Section, profile: string): Promise<void>;
+}
+
+/** The claims of a plan's result and the evidence the notebook draws for them. */
+export function claimBook(res: PlanResult): ClaimBook {
+  const claims = sectionClaims(res);
+  const evidence = new Map<string, string[]>();
+  const aboutGroup = (id: string, group: string) => id.startsWith(`${group}-`);
+  return {
+    claims,
+    ours: (group) =>
+      claims.filter((c) => aboutGroup(c.id, group)).map((c) => c.ours).join(" ") || "no runs",
+    note: (group, name) => {
+      evidence.set(group, [...(evidence.get(group) ?? []), name]);
+      return name;
+    },
+    async record(s, profile) {
+      for (const c of claims) {
+        // the group a claim is about: the longest group name its id starts with
+        const group = [...evidence.keys()].filter((g) => aboutGroup(c.id, g))
+          .sort((a, b) => b.length - a.length)[0];
+        s.claim(claimInput(c, group === undefined ? ["reductions"] : evidence.get(group)!));
+      }
+      await s.table("claims", claims.map((c) => ({ claim: c.claim, id: c.id, verdict: c.verdict })),
+        { caption: `The paper's claims for this section and our verdicts (profile ${profile}).` });
+    },
+  };
+}
+
+/** [metric, figure-name suffix, axis title] of one figure. */
+export type CurveFigure = readonly [MetricName, string, string];
+
+export interface CurveFigureOptions {
+  /** What the paper says these figures show. */
+  paper: string;
+  /** Log y axis (perplexity); default: errors in percent, diverged runs at 100%. */
+  log?: boolean;
+}
+
+/**
+ * One figure per metric for a group of runs: the metric by epoch, mean
+ * over seeds with the min-max band, diverged runs as an `x`; named
+ * `<group>-<suffix>`, captioned with where the runs ran and noted as
+ * evidence for the group's claims.
+ */
+export async function curveFigures(
+  s: Section, book: ClaimBook, g: GroupResult, figures: readonly CurveFigure[],
+  options: CurveFigureOptions,
+): Promise<void> {
+  const recs = g.records;
+  const name = g.group.name;
+  for (const [metric, suffix, axis] of figures) {
+    const cs = curves(recs, metric);
+    await s.figure(book.note(name, `${name}-${suffix}`),
+      curveTraces(cs, options.log === true ? curvesTop(cs, 1) : 1), {
+        xaxis: { title: { text: "epoch" } },
+        yaxis: options.log === true ? { title: { text: axis }, type: "log" }
+          : { title: { text: axis }, tickformat: ".0%" },
+      }, {
+        caption: `${g.group.title}: ${axis} by epoch, mean over seeds with the min-max band ` +
+          `(x: diverged); ${whereText(recs)}.`,
+        provenance: provenanceOf(recs).provenance,
+        paper: options.paper,
+        ours: book.ours(name),
+      });
+  }
+}
