@@ -1,38 +1,26 @@
 /**
- * Provenance: what produced a figure (STYLE.md 6). The commit is read
- * from git once per process ($SGDL_COMMIT wins, for builds outside a
- * checkout); "-modified" marks uncommitted changes to tracked files.
+ * Provenance: what produced a figure (STYLE.md 6). The commit is the
+ * project's code version (lib/train/code.ts: pinned once per notebook
+ * run, so the notebooks the run rewrites do not count as changes);
+ * "-modified" marks uncommitted code changes. $SGDL_COMMIT wins, for
+ * builds outside a checkout.
  */
-import { execFileSync } from "node:child_process";
-import { PROJECT_ROOT } from "./paths";
+import { CODE_VERSION_ENV, codeVersion } from "../train/code";
 import type { Provenance } from "./types";
 
-let commit: string | null = null;
+let memo: string | null = null;
 
-function git(args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: PROJECT_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"],
-  }).trim();
-}
-
-/** The short commit of the project, "-modified" if tracked files differ. */
+/**
+ * The short commit of the project, "-modified" if the code has
+ * uncommitted changes (read once per process unless pinned).
+ */
 export function gitCommit(): string {
   const env = process.env["SGDL_COMMIT"];
   if (env) return env;
-  if (commit !== null) return commit;
-  try {
-    const head = git(["rev-parse", "--short=12", "HEAD"]);
-    let modified = false;
-    try {
-      modified = git(["status", "--porcelain", "--untracked-files=no"]) !== "";
-    } catch {
-      modified = false;
-    }
-    commit = modified ? `${head}-modified` : head;
-  } catch {
-    commit = "unknown";
-  }
-  return commit;
+  if (memo !== null && !process.env[CODE_VERSION_ENV]) return memo;
+  const v = codeVersion();
+  memo = v.commit === null ? "unknown" : `${v.commit.slice(0, 12)}${v.dirty === true ? "-modified" : ""}`;
+  return memo;
 }
 
 /** Checks a provenance and fills in the commit. */

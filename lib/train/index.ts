@@ -55,5 +55,8 @@ export { consoleProgress, describeEpoch, formatSeconds } from "./progress";
 export type { ProgressEvent, ProgressHook } from "./progress";
 export { paperOptimizerSpec, paperScheduleSpec, preset, PRESETS } from "./presets";
 export type { Preset } from "./presets";
-export { codeVersion } from "./code";
+export {
+  CODE_VERSION_ENV, codeChanges, codeVersion, formatCodeVersion, notebookSources, parseCodeVersion,
+  pinCodeVersion, readCodeVersion,
+} from "./code";
 export type { CodeVersion } from "./code";

@@ -9,6 +9,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
+import { pinCodeVersion } from "../../train/code";
 import { PROJECT_ROOT } from "../paths";
 import {
   KERNELSPEC, LANGUAGE_INFO, readNotebook, setTag, sourceOf, writeNotebook,
@@ -128,6 +129,8 @@ export async function runNotebook(
   const log = options.log ?? ((l: string) => process.stderr.write(l + "\n"));
   const live = options.live ?? (options.log === undefined && process.stderr.isTTY === true);
   const name = basename(path, ".ipynb");
+  // the code version, read before this run writes any notebook (kernels inherit it)
+  pinCodeVersion();
   const nb: Notebook = readNotebook(path);
   const { values } = applyParameters(nb, options.params ?? {}, shown(path));
   nb.metadata["kernelspec"] = { ...KERNELSPEC };
