@@ -4,8 +4,9 @@
  *   file is self-contained and works offline;
  * - "print": static SVG images instead (what the PDF is printed from; no
  *   scripts, so no "loading" boxes or half-drawn plots).
- * Nothing in it depends on the time or on randomness: the same notebooks
- * give the same bytes.
+ * Math in the notebooks' Markdown is typeset as SVG (math.ts), its glyphs
+ * stored once at the top of the body. Nothing in it depends on the time or
+ * on randomness: the same notebooks give the same bytes.
  */
 import { verdictColor } from "../claim";
 import { escapeHtml, scriptJson } from "../html";
@@ -14,6 +15,7 @@ import { provenanceLine } from "../provenance";
 import { VERDICTS, type ClaimRecord } from "../types";
 import type { Block, ReportContent, ReportSection } from "./collect";
 import { markdown } from "./markdown";
+import { type MathRenderer, mathRenderer } from "./math";
 
 export interface HtmlOptions {
   mode: "interactive" | "print";
@@ -158,7 +160,7 @@ function claimBlock(c: ClaimRecord, names: Map<string, string>): string {
 }
 
 function sectionHtml(
-  s: ReportSection, options: HtmlOptions, names: Map<string, string>,
+  s: ReportSection, options: HtmlOptions, names: Map<string, string>, math: MathRenderer,
 ): string {
   const parts = [`<section id="sec-${escapeHtml(s.name)}">`,
     `<h2>${escapeHtml(s.title)}</h2>`];
@@ -173,7 +175,7 @@ function sectionHtml(
       `(${escapeHtml(why)}); what follows is what it produced.</div>`);
   }
   for (const b of s.blocks) {
-    if (b.kind === "markdown") parts.push(markdown(b.text, 1));
+    if (b.kind === "markdown") parts.push(markdown(b.text, 1, math));
     else if (b.kind === "figure") parts.push(figureBlock(b, options));
     else if (b.kind === "table") parts.push(tableBlock(b));
     else parts.push(claimBlock(b.record, names));
@@ -204,6 +206,8 @@ export function reportHtml(content: ReportContent, options: HtmlOptions): string
     `profile ${content.profiles.join(", ") || "none"}`,
     `commit ${content.commits.join(", ") || "unknown"}`,
   ].join(" · ");
+  const math = mathRenderer();
+  const sections = content.sections.map((s) => sectionHtml(s, options, names, math)).join("\n");
   const scripts = options.mode === "interactive" && content.figures.length > 0
     ? `<script>${(options.plotlyJs ?? "").replace(/<\/script/gi, "<\\/script")}</script>\n` +
       `<script>${RENDER}</script>\n` : "";
@@ -213,9 +217,10 @@ export function reportHtml(content: ReportContent, options: HtmlOptions): string
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(options.title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${math.count() > 0 ? math.css() : ""}</style>
 </head>
 <body>
+${math.defs()}
 <main>
 <header>
 <h1>${escapeHtml(options.title)}</h1>
@@ -228,7 +233,7 @@ ${toc}
 <h2>Claims and verdicts</h2>
 ${claimsTable(content, names)}
 </section>
-${content.sections.map((s) => sectionHtml(s, options, names)).join("\n")}
+${sections}
 </main>
 ${scripts}</body>
 </html>

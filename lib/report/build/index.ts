@@ -7,8 +7,8 @@
  *                      by headless Chromium; dates fixed (see pdf.ts)
  * Sections follow the notebooks' numeric prefixes (the paper's order);
  * each figure has its caption, the paper's claim beside ours, and its
- * provenance; the claims table collects every claim's verdict.
- * Rebuilding from the same notebooks gives the same bytes.
+ * provenance; the claims table collects every claim's verdict; TeX math
+ * is typeset as SVG (math.ts: mathRenderer). Rebuilding from the same notebooks gives the same bytes.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,6 +23,8 @@ export type { Block, ReportContent, ReportSection, SectionStatus } from "./colle
 export { reportHtml } from "./html";
 export type { HtmlOptions } from "./html";
 export { inline, markdown } from "./markdown";
+export { mathRenderer, texSpan } from "./math";
+export type { MathRenderer } from "./math";
 export { fixPdfDates, pdfDate, sourceDateEpoch } from "./pdf";
 export { plotlyMin } from "./plotly";
 

@@ -1,21 +1,26 @@
 /**
  * The Markdown of notebook cells as HTML, for the report: headings,
  * paragraphs, lists, block quotes, code, emphasis, links and TeX math
- * (kept as TeX in <span class="math">, since the report works offline
- * without a math renderer). Small on purpose; raw HTML is escaped.
+ * ($...$ inline, $$...$$ displayed): typeset as SVG with a MathRenderer
+ * (math.ts), else kept as TeX in <span class="math">. Small on purpose;
+ * raw HTML is escaped.
  */
 import { escapeHtml } from "../html";
+import { type MathRenderer, texSpan } from "./math";
+
+/** A formula as HTML: typeset when there is a renderer. */
+function formula(tex: string, display: boolean, math?: MathRenderer): string {
+  return math === undefined ? texSpan(tex, display) : math.render(tex, display);
+}
 
 /** Inline Markdown of one line or paragraph (already joined). */
-export function inline(text: string): string {
+export function inline(text: string, math?: MathRenderer): string {
   const slots: string[] = [];
   const keep = (html: string) => `\u0000${slots.push(html) - 1}\u0000`;
   let s = text
     .replace(/`([^`]+)`/g, (_m, c: string) => keep(`<code>${escapeHtml(c)}</code>`))
-    .replace(/\$\$([^$]+)\$\$/g, (_m, c: string) =>
-      keep(`<span class="math display">${escapeHtml(c)}</span>`))
-    .replace(/\$([^$\n]+)\$/g, (_m, c: string) =>
-      keep(`<span class="math">${escapeHtml(c)}</span>`));
+    .replace(/\$\$([^$]+)\$\$/g, (_m, c: string) => keep(formula(c, true, math)))
+    .replace(/\$([^$\n]+)\$/g, (_m, c: string) => keep(formula(c, false, math)));
   s = escapeHtml(s)
     .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_m, t: string, u: string) => {
       const safe = /^(https?:|#|\.{0,2}\/|[\w-]+(\.|\/|#))/i.test(u) &&
@@ -31,14 +36,14 @@ export function inline(text: string): string {
 
 /**
  * Markdown to HTML. `shift` moves headings down (a notebook's "#" title
- * is the report section's h2: shift 1).
+ * is the report section's h2: shift 1); `math` typesets formulas.
  */
-export function markdown(text: string, shift = 0): string {
+export function markdown(text: string, shift = 0, math?: MathRenderer): string {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   const out: string[] = [];
   let para: string[] = [];
   const flush = () => {
-    if (para.length > 0) out.push(`<p>${inline(para.join(" "))}</p>`);
+    if (para.length > 0) out.push(`<p>${inline(para.join(" "), math)}</p>`);
     para = [];
   };
   for (let i = 0; i < lines.length; i++) {
@@ -77,14 +82,16 @@ export function markdown(text: string, shift = 0): string {
         }
         body.push(l);
       }
-      out.push(`<div class="math display">${escapeHtml(body.join("\n").trim())}</div>`);
+      const tex = body.join("\n").trim();
+      out.push(math === undefined ? `<div class="math display">${escapeHtml(tex)}</div>`
+        : math.render(tex, true));
       continue;
     }
     const h = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
     if (h) {
       flush();
       const level = Math.min((h[1] ?? "#").length + shift, 6);
-      out.push(`<h${level}>${inline(h[2] ?? "")}</h${level}>`);
+      out.push(`<h${level}>${inline(h[2] ?? "", math)}</h${level}>`);
       continue;
     }
     const list = /^\s*([-*+]|\d+[.)])\s+/.exec(line);
@@ -102,7 +109,7 @@ export function markdown(text: string, shift = 0): string {
       }
       i--;
       const tag = ordered ? "ol" : "ul";
-      out.push(`<${tag}>${items.map((t) => `<li>${inline(t)}</li>`).join("")}</${tag}>`);
+      out.push(`<${tag}>${items.map((t) => `<li>${inline(t, math)}</li>`).join("")}</${tag}>`);
       continue;
     }
     if (/^\s*>/.test(line)) {
@@ -112,7 +119,7 @@ export function markdown(text: string, shift = 0): string {
         body.push((lines[i] ?? "").replace(/^\s*>\s?/, ""));
       }
       i--;
-      out.push(`<blockquote>${markdown(body.join("\n"), shift)}</blockquote>`);
+      out.push(`<blockquote>${markdown(body.join("\n"), shift, math)}</blockquote>`);
       continue;
     }
     if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) {
