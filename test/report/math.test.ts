@@ -55,6 +55,12 @@ describe("math", () => {
     assert.match(html, /display="true"/);
   });
 
+  it("TeX cannot make links or markup (no \\href)", () => {
+    const html = mathRenderer().render("\\href{javascript:alert(1)}{x}", false);
+    assert.doesNotMatch(html.replace(/ title="[^"]*"/, ""), /javascript:/);
+    assert.doesNotMatch(html, /<a /);
+  });
+
   it("TeX it does not know is drawn, not thrown", () => {
     const math = mathRenderer();
     const html = math.render("\\notamacro{x} + \\frac{1}{", false);

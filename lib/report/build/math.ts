@@ -31,13 +31,16 @@ export interface MathRenderer {
   count(): number;
 }
 
+/** Every TeX package but "html" (\href, \class, \style: links and markup from TeX). */
+const PACKAGES = AllPackages.filter((p) => p !== "html");
+
 const adaptor = liteAdaptor();
 RegisterHTMLHandler(adaptor);
 
 /** A renderer with its own glyph store: one per page. */
 export function mathRenderer(): MathRenderer {
   const svg = new SVG({ fontCache: "global" });
-  const doc = mathjax.document("", { InputJax: new TeX({ packages: AllPackages }), OutputJax: svg });
+  const doc = mathjax.document("", { InputJax: new TeX({ packages: PACKAGES }), OutputJax: svg });
   let n = 0;
   return {
     render(tex, display) {
