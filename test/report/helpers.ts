@@ -54,6 +54,21 @@ export function script(
   return run(process.execPath, ["--import", "tsx", join(ROOT, "scripts", `${name}.ts`), ...args], env);
 }
 
+/**
+ * Runs the project's notebooks `names` at the smoke profile into `out`
+ * (in order, one `npm run notebooks` call) and returns them by name.
+ */
+export async function runSmoke(
+  names: readonly string[], out: string, env: Record<string, string>,
+): Promise<Map<string, Notebook>> {
+  const r = await script("notebooks", [
+    ...names.map((n) => join(ROOT, "notebooks", `${n}.ipynb`)),
+    "--profile", "smoke", "--out-dir", out,
+  ], env);
+  assert.equal(r.code, 0, r.stderr);
+  return new Map(names.map((n) => [n, readJson(join(out, `${n}.ipynb`))]));
+}
+
 /** Validates a notebook with Python's nbformat; returns the error text or "". */
 export function nbformatErrors(path: string): string {
   const r = spawnSync(PYTHON, ["-c",

@@ -16,7 +16,7 @@ import {
 } from "../../lib/report/types";
 import {
   assertAllCellsRan, figuresAndTables, readJson, records, reproducibleEnv, ROOT,
-  script, tempDir,
+  runSmoke, script, tempDir,
 } from "./helpers";
 
 const NAMES = [
@@ -109,17 +109,12 @@ describe("section 6 notebooks at the smoke profile", () => {
   const env = { ...reproducibleEnv(tmp.dir), SGDL_RUNS_DIR: join(tmp.dir, "runs") };
   const out = join(tmp.dir, "out");
   const outDiverged = join(tmp.dir, "out-diverged");
-  const nbs = new Map<string, Notebook>();
+  let nbs = new Map<string, Notebook>();
   after(() => tmp.remove());
 
   before(async () => {
     // In order: 07-try-lr finds 06-1's runs in the cache.
-    const r = await script("notebooks", [
-      ...NAMES.map((n) => join(ROOT, "notebooks", `${n}.ipynb`)),
-      "--profile", "smoke", "--out-dir", out,
-    ], env);
-    assert.equal(r.code, 0, r.stderr);
-    for (const n of NAMES) nbs.set(n, readJson(join(out, `${n}.ipynb`)));
+    nbs = await runSmoke(NAMES, out, env);
   });
 
   it("the saved notebooks default to the cpu profile in their parameters cell", () => {

@@ -11,8 +11,7 @@ import { after, before, describe, it } from "node:test";
 import type { Notebook } from "../../lib/report/notebook";
 import type { ClaimRecord } from "../../lib/report/types";
 import {
-  assertAllCellsRan, figuresAndTables, readJson, records, reproducibleEnv, ROOT,
-  script, tempDir,
+  assertAllCellsRan, figuresAndTables, records, reproducibleEnv, runSmoke, tempDir,
 } from "./helpers";
 
 const NAMES = ["04-theory", "05-igd"] as const;
@@ -44,16 +43,11 @@ describe("sections 4 and 5 at the smoke profile", () => {
   const tmp = tempDir("sections45");
   const env = reproducibleEnv(tmp.dir);
   const out = join(tmp.dir, "out");
-  const nbs = new Map<string, Notebook>();
+  let nbs = new Map<string, Notebook>();
   after(() => tmp.remove());
 
   before(async () => {
-    const r = await script("notebooks", [
-      ...NAMES.map((n) => join(ROOT, "notebooks", `${n}.ipynb`)),
-      "--profile", "smoke", "--out-dir", out,
-    ], env);
-    assert.equal(r.code, 0, r.stderr);
-    for (const n of NAMES) nbs.set(n, readJson(join(out, `${n}.ipynb`)));
+    nbs = await runSmoke(NAMES, out, env);
   });
 
   for (const name of NAMES) {
