@@ -111,3 +111,19 @@ export function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i]! - y[i]!));
   return d;
 }
+
+/**
+ * `model` maps `x` to [batch, classes] in training and in evaluation
+ * mode; the model is disposed afterwards.
+ */
+export function assertClassifierShape(model: Model, x: tf.Tensor, classes: number): void {
+  try {
+    for (const training of [true, false]) {
+      const y = model.apply(x, training, { seed: 1 });
+      assert.deepEqual(y.shape, [x.shape[0], classes], `training ${training}`);
+      y.dispose();
+    }
+  } finally {
+    model.dispose();
+  }
+}
