@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { audioNet, dropoutMask, numParams } from "../../lib/models";
-import { assertClassifierShape, assertSeeded, assertTrains, classifierLoss, maxDiff, trainSteps, useWasm } from "./helpers";
+import {
+  assertClassifierShape, assertSeeded, assertTrains, classifierLoss, maxDiff, trainSteps, useWasm,
+} from "./helpers";
 
 before(useWasm);
 
