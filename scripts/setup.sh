@@ -58,6 +58,19 @@ else
   echo "$lock_hash" > "$stamp"
 fi
 
+# --- the native engine ---------------------------------------------------------
+# oneDNN kernels under TensorFlow.js (lib/engine/native), built from source
+# against Debian's libdnnl-dev; make rebuilds only what changed. Where it
+# cannot build, everything still runs on the wasm engine (slower).
+native_log=$(mktemp)
+if make -s -C lib/engine/native >"$native_log" 2>&1; then
+  say "native engine built (lib/engine/native/build)"
+else
+  say "native engine NOT built; the wasm engine will be used. Build output:"
+  tail -n 20 "$native_log" | sed 's/^/[setup]   /'
+fi
+rm -f "$native_log"
+
 # --- data --------------------------------------------------------------------
 # Real CIFAR-10 (rebuilt into the official binary batches, MD5-checked) and
 # the Brown corpus in PTB form and the synthetic keywords (stand-ins).

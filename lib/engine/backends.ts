@@ -4,9 +4,14 @@
  * (engine.ts) decides which one to use.
  */
 import * as tf from "@tensorflow/tfjs";
+import { BUILD_HINT } from "./native/addon";
 
-/** Our names for the engines, in order of preference. */
-export const BACKENDS = ["node-gpu", "node", "wasm", "cpu"] as const;
+/**
+ * Our names for the engines, in order of preference. "native" is the
+ * wasm backend with this project's oneDNN kernels over its own
+ * (lib/engine/native); the others are TensorFlow.js backends.
+ */
+export const BACKENDS = ["node-gpu", "node", "native", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export interface BackendSpec {
@@ -37,6 +42,12 @@ export const BACKEND_SPECS: Record<BackendName, BackendSpec> = {
       "npm install @tensorflow/tfjs-node@4.22.0 (its install script " +
       "downloads libtensorflow, so it needs network access)",
   },
+  native: {
+    pkg: "@tensorflow/tfjs-backend-wasm",
+    tfName: "wasm",
+    about: "oneDNN kernels over WebAssembly",
+    install: BUILD_HINT,
+  },
   wasm: {
     pkg: "@tensorflow/tfjs-backend-wasm",
     tfName: "wasm",
@@ -65,7 +76,7 @@ export async function loadBackend(name: BackendName): Promise<string> {
   if (spec.pkg === null) return tf.version.tfjs;
   const mod = (await import(spec.pkg)) as Record<string, unknown>;
   const version = readVersion(mod, spec.pkg);
-  if (name !== "wasm" && tf.findBackend(spec.tfName) === null) {
+  if (spec.tfName !== "wasm" && tf.findBackend(spec.tfName) === null) {
     // The package loaded but registered nothing: treat as unavailable.
     throw new Error(`${spec.pkg} loaded but registered no backend`);
   }

@@ -1,13 +1,17 @@
 /**
  * One call that picks, loads and initialises the fastest TensorFlow.js
- * backend available: tfjs-node-gpu (CUDA), tfjs-node (native CPU), wasm
- * (SIMD, threads where possible) and finally the pure-JS cpu backend.
+ * backend available: tfjs-node-gpu (CUDA), tfjs-node (libtensorflow),
+ * native (this project's oneDNN kernels over wasm), wasm (SIMD, threads
+ * where possible) and finally the pure-JS cpu backend.
  *
  *   const info = await initEngine();        // auto, prints one line
  *   await initEngine({ backend: "cpu" });   // forced
  *   SGDL_BACKEND=wasm npm run ...            // forced by environment
  *
- * The returned EngineInfo is what every run record stores.
+ * One thread count drives wasm's XNNPACK pool and oneDNN's OpenMP pool:
+ * `threads`, else $SGDL_THREADS ($SGDL_WASM_THREADS, its older name),
+ * else every core. The returned EngineInfo is what every run record
+ * stores.
  */
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
@@ -20,14 +24,21 @@ import {
   reasonOf,
 } from "./backends";
 import { registerWasmKernels } from "./kernels";
+import {
+  loadAddon,
+  type NativeInfo,
+  registerNativeKernels,
+  unregisterNativeKernels,
+} from "./native";
 import { enableWasmThreads } from "./threads";
 
 export interface EngineOptions {
   /** Force a backend; default: $SGDL_BACKEND, else "auto". */
   backend?: BackendName | "auto";
   /**
-   * Threads for wasm (ignored by other backends); default:
-   * $SGDL_WASM_THREADS, else every core. Fixed once wasm has started.
+   * Threads for wasm and the native kernels (ignored by other backends);
+   * default: $SGDL_THREADS (or $SGDL_WASM_THREADS), else every core.
+   * wasm's count is fixed once it has started.
    */
   threads?: number;
   /** Print nothing (the one-line description is still in the result). */
@@ -47,6 +58,8 @@ export interface EngineInfo {
   skipped: Array<{ backend: BackendName; reason: string }>;
   /** Anything the user should know (fallbacks, thread notes). */
   notes: string[];
+  /** The native engine's library: oneDNN version, the ISA it chose. */
+  native?: { onednn: string; isa: string };
 }
 
 export class EngineUnavailableError extends Error {
@@ -89,16 +102,22 @@ export async function initEngine(
   );
 }
 
-/** One line: backend, threads, versions and fallbacks. */
+/**
+ * One line: backend, threads, versions and fallbacks. Skipped libtensorflow
+ * backends are only named (they are optional installs); a skipped native
+ * engine says why, since it is built by this project's set-up.
+ */
 export function describeEngine(info: EngineInfo): string {
   const spec = BACKEND_SPECS[info.backend];
   const threads = `${info.threads} thread${info.threads === 1 ? "" : "s"}`;
   const versions = Object.entries(info.versions)
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
-  let line = `engine: ${info.backend} (${spec.about}; ${threads}; ${versions})`;
+  const about = info.native ? `${spec.about}, ${info.native.isa}` : spec.about;
+  let line = `engine: ${info.backend} (${about}; ${threads}; ${versions})`;
   if (info.skipped.length > 0) {
-    const names = info.skipped.map((s) => s.backend).join(", ");
+    const names = info.skipped.map((s) =>
+      s.backend === "native" ? `native (${s.reason})` : s.backend).join(", ");
     line += `; not available: ${names}`;
   }
   return info.notes.length > 0 ? `${line}; ${info.notes.join("; ")}` : line;
@@ -115,10 +134,11 @@ function requestedBackend(opts: EngineOptions): BackendName | "auto" {
 }
 
 function requestedThreads(opts: EngineOptions): number {
-  const env = process.env["SGDL_WASM_THREADS"];
+  const envName = process.env["SGDL_THREADS"] ? "SGDL_THREADS" : "SGDL_WASM_THREADS";
+  const env = process.env[envName];
   const n = opts.threads ?? (env ? Number(env) : availableParallelism());
   if (!Number.isInteger(n) || n < 1) {
-    const from = opts.threads === undefined ? "SGDL_WASM_THREADS" : "threads";
+    const from = opts.threads === undefined ? envName : "threads";
     throw new EngineUnavailableError(
       `${from} must be a whole number >= 1, got ${String(n)}`,
     );
@@ -132,7 +152,14 @@ async function activate(
   skipped: EngineInfo["skipped"],
 ): Promise<EngineInfo> {
   const notes: string[] = [];
-  if (name === "wasm") {
+  const onWasm = BACKEND_SPECS[name].tfName === "wasm";
+  let native: NativeInfo | null = null;
+  if (name === "native") {
+    const loaded = loadAddon();
+    if ("reason" in loaded) throw new Error(loaded.reason);
+    native = loaded.addon.info();
+  }
+  if (onWasm) {
     const threads = requestedThreads(opts);
     if (wasmThreads === null) {
       wasmThreads = await enableWasmThreads(threads);
@@ -147,19 +174,30 @@ async function activate(
     throw new Error(`tf.setBackend("${tfName}") failed`);
   }
   await tf.ready();
-  if (name === "wasm") registerWasmKernels();
+  if (name === "wasm") unregisterNativeKernels();
+  if (onWasm) registerWasmKernels();
   if (name === "cpu") quietCpuGreeting();
-  return {
+  const info: EngineInfo = {
     backend: name,
     threads: threadsOf(name),
     versions: versionsOf(name, version),
     skipped: [...skipped],
     notes,
   };
+  if (native !== null) {
+    const addon = loadAddon();
+    if ("addon" in addon) {
+      addon.addon.setThreads(info.threads);
+      registerNativeKernels(addon.addon);
+    }
+    info.versions = { ...info.versions, onednn: native.onednn };
+    info.native = { onednn: native.onednn, isa: native.isa };
+  }
+  return info;
 }
 
 function threadsOf(name: BackendName): number {
-  if (name === "wasm") return wasmThreads?.threads ?? 1;
+  if (BACKEND_SPECS[name].tfName === "wasm") return wasmThreads?.threads ?? 1;
   if (name === "cpu") return 1;
   // libtensorflow uses its own intra-op pool: one per core by default.
   return availableParallelism();

@@ -30,7 +30,14 @@
  * (the paper uses none).
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchNorm2d, conv2d, dense, type Model, ParamStore } from "./layers";
+import {
+  batchNorm2d,
+  BN_RELU,
+  conv2d,
+  dense,
+  type Model,
+  ParamStore,
+} from "./layers";
 import { checkInt, checkSeed } from "./validate";
 
 export interface DenseNetConfig {
@@ -94,7 +101,7 @@ export function densenet(cfg: DenseNetConfig = {}): Model {
     apply(x, training) {
       let h = stem(x as tf.Tensor4D);                // [B, 32, 32, 2k|16]
       for (const stage of stages) h = stage(h, training); // [B, 8, 8, ch]
-      h = tf.relu(finalBn(h, training)) as tf.Tensor4D;
+      h = finalBn(h, training, BN_RELU) as tf.Tensor4D;
       const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;    // [B, ch]
       return fc(pooled);                                   // [B, classes]
     },
@@ -114,14 +121,14 @@ function denseLayer(
   if (!bottleneck) {
     const conv = conv2d(store, `${name}.conv`, inCh, k, 3);
     return (x, training) =>                            // [B, H, W, inCh]
-      conv(tf.relu(bn1(x, training)) as tf.Tensor4D);  // [B, H, W, k]
+      conv(bn1(x, training, BN_RELU) as tf.Tensor4D);  // [B, H, W, k]
   }
   const conv1 = conv2d(store, `${name}.conv1`, inCh, 4 * k, 1);
   const bn2 = batchNorm2d(store, `${name}.bn2`, 4 * k);
   const conv2 = conv2d(store, `${name}.conv2`, 4 * k, k, 3);
   return (x, training) => {
-    const h = conv1(tf.relu(bn1(x, training)) as tf.Tensor4D); // [B,H,W,4k]
-    return conv2(tf.relu(bn2(h, training)) as tf.Tensor4D);    // [B,H,W,k]
+    const h = conv1(bn1(x, training, BN_RELU) as tf.Tensor4D); // [B,H,W,4k]
+    return conv2(bn2(h, training, BN_RELU) as tf.Tensor4D);    // [B,H,W,k]
   };
 }
 
@@ -135,7 +142,7 @@ function transition(
   const bn = batchNorm2d(store, `${name}.bn`, inCh);
   const conv = conv2d(store, `${name}.conv`, inCh, outCh, 1);
   return (x, training) => {
-    const h = conv(tf.relu(bn(x, training)) as tf.Tensor4D); // [B,H,W,out]
+    const h = conv(bn(x, training, BN_RELU) as tf.Tensor4D); // [B,H,W,out]
     return tf.avgPool(h, 2, 2, "valid");               // [B, H/2, W/2, out]
   };
 }

@@ -11,7 +11,7 @@
  * uniform init (awd_lstm.ts).
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchNorm } from "../engine/ops";
+import { batchNorm, type BatchNormOptions } from "../engine/ops";
 
 /** Per-call options of a forward pass. */
 export interface ApplyOptions {
@@ -152,11 +152,22 @@ export function conv2d(
   };
 }
 
+/** A batch-norm layer: `then` folds a residual add and ReLU into it. */
+export type BatchNormLayer = (
+  x: tf.Tensor4D | tf.Tensor2D,
+  training: boolean,
+  then?: BatchNormOptions,
+) => tf.Tensor;
+
+/** `then` of a batch norm followed by ReLU. */
+export const BN_RELU: BatchNormOptions = { relu: true };
+
 /**
  * Batch normalisation (Ioffe and Szegedy 2015): batch statistics while
  * training (updating running averages with `momentum`, PyTorch's
  * convention: running = (1 - momentum) * running + momentum * batch),
- * running statistics at evaluation.
+ * running statistics at evaluation. `then: {residual, relu}` computes
+ * relu(bn(x) + residual) in one fused op where the engine has one.
  */
 export function batchNorm2d(
   store: ParamStore,
@@ -164,16 +175,21 @@ export function batchNorm2d(
   ch: number,
   momentum = 0.1,
   eps = 1e-5,
-): (x: tf.Tensor4D | tf.Tensor2D, training: boolean) => tf.Tensor {
+): BatchNormLayer {
   const gamma = store.constant(`${name}/gamma`, [ch], 1);
   const beta = store.constant(`${name}/beta`, [ch], 0);
   const mean = store.buffer(`${name}/running_mean`, [ch], 0);
   const variance = store.buffer(`${name}/running_var`, [ch], 1);
-  return (x, training) => {
+  return (x, training, then = {}) => {
     if (!training) {
-      return tf.batchNorm(x, mean, variance, beta, gamma, eps);
+      return tf.tidy(() => {
+        let y = tf.batchNorm(x, mean, variance, beta, gamma, eps);
+        if (then.residual !== undefined) y = tf.add(y, then.residual);
+        return then.relu === true ? tf.relu(y) : y;
+      });
     }
-    const out = batchNorm(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, eps);
+    const out = batchNorm(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, eps,
+      then);
     const n = x.size / ch;
     tf.tidy(() => {
       // PyTorch stores the unbiased variance in its running average.

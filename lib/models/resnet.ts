@@ -14,7 +14,14 @@
  * 1,727,962 (convs bias-free, batch norm gamma/beta, dense with bias).
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchNorm2d, conv2d, dense, type Model, ParamStore } from "./layers";
+import {
+  batchNorm2d,
+  BN_RELU,
+  conv2d,
+  dense,
+  type Model,
+  ParamStore,
+} from "./layers";
 import { checkInt, checkSeed } from "./validate";
 
 export interface ResNetConfig {
@@ -60,7 +67,7 @@ export function resnet(cfg: ResNetConfig): Model {
     buffers: store.buffers,
     apply(x, training) {
       let h = x as tf.Tensor4D;                        // [B, 32, 32, C]
-      h = tf.relu(stemBn(stem(h), training)) as tf.Tensor4D; // [B,32,32,16w]
+      h = stemBn(stem(h), training, BN_RELU) as tf.Tensor4D;   // [B,32,32,16w]
       for (const block of blocks) h = block(h, training);   // [B, 8, 8, 64w]
       const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;      // [B, 64w]
       return fc(pooled);                                     // [B, classes]
@@ -89,8 +96,9 @@ function basicBlock(
     return tf.pad(sub, [[0, 0], [0, 0], [0, 0], [pad, pad]]);
   };
   return (x, training) => {
-    const h = tf.relu(bn1(conv1(x), training)) as tf.Tensor4D;
-    const y = bn2(conv2(h), training) as tf.Tensor4D;
-    return tf.relu(tf.add(y, shortcut(x))) as tf.Tensor4D;
+    const h = bn1(conv1(x), training, BN_RELU) as tf.Tensor4D;
+    // relu(bn2(conv2(h)) + shortcut(x)), one fused op where possible.
+    return bn2(conv2(h), training, { residual: shortcut(x), relu: true }) as
+      tf.Tensor4D;
   };
 }

@@ -20,6 +20,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   batchNorm2d,
+  BN_RELU,
   conv2d,
   dense,
   maxPool,
@@ -82,7 +83,7 @@ export function vgg16(cfg: VggConfig = {}): Model {
       { bias: true });
     const bn = batchNorm2d(store, `features.${conv}.bn`, out);
     features.push((x, training) =>
-      tf.relu(bn(c(x), training)) as tf.Tensor4D);
+      bn(c(x), training, BN_RELU) as tf.Tensor4D);
     ch = out;
     conv++;
   }

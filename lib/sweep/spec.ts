@@ -25,9 +25,8 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { BACKENDS } from "../engine";
 import {
-  canonicalJson, ConfigError, configHash, parseConfig, PRESETS, preset,
+  candidateIds, canonicalJson, ConfigError, parseConfig, PRESETS, preset,
   shortHash, type TrainConfig,
 } from "../train";
 
@@ -250,11 +249,7 @@ function pointInput(spec: SweepSpec, point: Record<string, unknown>): Record<str
   return out;
 }
 
-/** The run ids a config's record may have (see SweepRun.ids). */
-export function candidateIds(config: TrainConfig): string[] {
-  if (config.backend !== "auto") return [configHash(config)];
-  return BACKENDS.map((b) => configHash({ ...config, backend: b }));
-}
+export { candidateIds };
 
 /**
  * Expands a spec to its configs, validating every one; throws SpecError

@@ -7,6 +7,7 @@
  * left out, so changing them reuses the record.
  */
 import { createHash } from "node:crypto";
+import { BACKENDS, type BackendName } from "../engine/backends";
 import { parseConfig, type TrainConfig } from "./config";
 
 /** Hex digits of the run id (48 bits). */
@@ -51,4 +52,20 @@ export function hashedPart(config: TrainConfig): Omit<TrainConfig, "checkpoint">
  */
 export function configHash(config: unknown): string {
   return shortHash(canonicalJson(hashedPart(parseConfig(config))));
+}
+
+/**
+ * The run ids under which a config's record may be: its own for a forced
+ * backend; for `backend: "auto"`, one per engine, `preferred` (the engine
+ * running now) first. Every engine computes the same training, so a
+ * finished record from any of them is a valid result: committed records
+ * made on one engine render on another, and only a fresh or forced run
+ * trains again.
+ */
+export function candidateIds(config: TrainConfig, preferred?: BackendName): string[] {
+  if (config.backend !== "auto") return [configHash(config)];
+  const order = preferred === undefined
+    ? [...BACKENDS]
+    : [preferred, ...BACKENDS.filter((b) => b !== preferred)];
+  return order.map((b) => configHash({ ...config, backend: b }));
 }

@@ -3,7 +3,7 @@
  *
  * - config:     TrainConfigSchema (zod, strict), parseConfig, ConfigError,
  *               applyOverrides (--set key.path=value), TrainConfig types
- * - hash:       configHash, canonicalJson (run ids)
+ * - hash:       configHash, canonicalJson, candidateIds (run ids)
  * - train:      train(config, opts) -> RunRecord: cached, locked,
  *               resumable; findRecord (look up without training),
  *               resolveEngine, runDirOf
@@ -25,7 +25,7 @@ export type {
   AugmentSpec, DataKind, DatasetSpec, ModelSpec, OptimizerSpec, ScheduleSpec,
   TrainConfig, TrainConfigInput,
 } from "./config";
-export { canonicalJson, configHash, HASH_LENGTH, shortHash } from "./hash";
+export { candidateIds, canonicalJson, configHash, HASH_LENGTH, shortHash } from "./hash";
 export { findRecord, resolveEngine, runDirOf, train } from "./train";
 export type { TrainOptions } from "./train";
 export {

@@ -26,7 +26,7 @@ import { checkpointDir, removeCheckpoint } from "./checkpoint";
 import { codeVersion } from "./code";
 import { datasetKind, parseConfig, type TrainConfig } from "./config";
 import { loadTrainData } from "./data";
-import { configHash } from "./hash";
+import { candidateIds, configHash } from "./hash";
 import { acquireLock } from "./lock";
 import { runLoop } from "./loop";
 import { consoleProgress, type ProgressEvent, type ProgressHook } from "./progress";
@@ -107,9 +107,11 @@ export async function train(
     });
 
   if (opts.force !== true) {
-    const done = readRecord(dir);
-    if (isFinished(done)) {
-      note("cached", done, `${done.status} (cached): ${recordPath(dir)}`);
+    const found = finishedRecord(parsed, engine, opts.runsDir);
+    if (found !== null) {
+      const [done, at] = found;
+      const other = done.engine.backend === engine.backend ? "" : `, made on ${done.engine.backend}`;
+      note("cached", done, `${done.status} (cached${other}): ${recordPath(at)}`);
       return done;
     }
   }
@@ -150,14 +152,35 @@ export async function train(
 }
 
 /**
- * The record of a config if it exists (any status), without training:
- * for reports that render from records. `backend: "auto"` resolves as in
- * `train` (this starts the engine if none is running).
+ * A finished record of `config` and its folder: under the running
+ * engine's run id first, then (for `backend: "auto"`) any other engine's.
+ */
+function finishedRecord(
+  config: TrainConfig,
+  engine: EngineInfo,
+  runsDirOpt: string | undefined,
+): [RunRecord, string] | null {
+  for (const id of candidateIds(config, engine.backend)) {
+    const dir = runDirOf(id, runsDirOpt);
+    const rec = readRecord(dir);
+    if (isFinished(rec)) return [rec, dir];
+  }
+  return null;
+}
+
+/**
+ * The record of a config if it exists, without training: for reports
+ * that render from records. `backend: "auto"` resolves as in `train`
+ * (this starts the engine if none is running); a finished record from
+ * any engine is returned, else this engine's record in any status.
  */
 export async function findRecord(
   input: unknown,
   opts: Pick<TrainOptions, "runsDir"> = {},
 ): Promise<RunRecord | null> {
-  const { config } = await resolveEngine(parseConfig(input), { quiet: true });
+  const parsed = parseConfig(input);
+  const { config, engine } = await resolveEngine(parsed, { quiet: true });
+  const found = finishedRecord(parsed, engine, opts.runsDir);
+  if (found !== null) return found[0];
   return readRecord(runDirOf(configHash(config), opts.runsDir));
 }

@@ -8,6 +8,7 @@ import {
   EngineUnavailableError,
   initEngine,
 } from "../../lib/engine";
+import { loadAddon } from "../../lib/engine/native";
 
 const require = createRequire(import.meta.url);
 function installed(pkg: string): boolean {
@@ -31,20 +32,50 @@ function runScript(code: string, env: Record<string, string> = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test("auto falls back to wasm with a one-line notice", {
+test("auto picks the native engine where its addon loads, else wasm", {
   skip: hasNode || hasNodeGpu ? "tfjs-node is installed here" : false,
 }, async () => {
   const lines: string[] = [];
   const info = await initEngine({ backend: "auto", log: (l) => lines.push(l) });
-  assert.equal(info.backend, "wasm");
+  const native = loadAddon();
+  const expected = "addon" in native ? "native" : "wasm";
+  assert.equal(info.backend, expected);
   assert.equal(tf.getBackend(), "wasm");
-  assert.deepEqual(info.skipped.map((s) => s.backend), ["node-gpu", "node"]);
+  assert.deepEqual(info.skipped.map((s) => s.backend),
+    expected === "native" ? ["node-gpu", "node"] : ["node-gpu", "node", "native"]);
   assert.equal(lines.length, 1);
   assert.ok(!lines[0]!.includes("\n"));
-  assert.match(lines[0]!, /^engine: wasm .*not available: node-gpu, node/);
+  assert.match(lines[0]!, new RegExp(`^engine: ${expected} .*not available: node-gpu, node`));
   assert.equal(info.versions["tfjs"], "4.22.0");
   assert.equal(info.versions["tfjs-backend-wasm"], "4.22.0");
   assert.ok(info.threads >= 1);
+  if (expected === "native") {
+    assert.match(info.versions["onednn"]!, /^\d+\.\d+\.\d+$/);
+    assert.ok(info.native !== undefined && info.native.isa.length > 0);
+  }
+});
+
+test("without the addon, auto falls back to wasm in one line that says why", {
+  skip: hasNode || hasNodeGpu ? "tfjs-node is installed here" : false,
+}, () => {
+  const r = runScript(
+    `import { initEngine } from "./lib/engine/index.ts";
+     const info = await initEngine();
+     console.log(JSON.stringify(info));`,
+    { SGDL_NATIVE_ADDON: "/nonexistent/sgdl_native.node", SGDL_BACKEND: "" },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const info = JSON.parse(r.stdout) as { backend: string; skipped: { backend: string; reason: string }[] };
+  assert.equal(info.backend, "wasm");
+  assert.deepEqual(info.skipped.at(-1), { backend: "native", reason: "not built" });
+  assert.match(r.stderr, /^engine: wasm .*not available: node-gpu, node, native \(not built\)$/m);
+  const forced = runScript(
+    `import { initEngine } from "./lib/engine/index.ts";
+     await initEngine({ quiet: true });`,
+    { SGDL_NATIVE_ADDON: "/nonexistent/sgdl_native.node", SGDL_BACKEND: "native" },
+  );
+  assert.notEqual(forced.status, 0);
+  assert.match(forced.stderr, /backend "native" .*not available: not built\. To install it: build it with `npm run setup`/);
 });
 
 test("forcing a missing backend says what to install", {
@@ -73,7 +104,7 @@ test("unknown backend names and bad thread counts are rejected", async () => {
   await assert.rejects(
     // @ts-expect-error: deliberately wrong name
     initEngine({ backend: "gpu", quiet: true }),
-    /unknown backend "gpu": use one of auto, node-gpu, node, wasm, cpu/,
+    /unknown backend "gpu": use one of auto, node-gpu, node, native, wasm, cpu/,
   );
   await assert.rejects(
     initEngine({ backend: "wasm", threads: 0, quiet: true }),
@@ -106,6 +137,6 @@ test("skip reasons carry no paths of this machine", {
   for (const s of info.skipped) {
     assert.ok(!s.reason.includes(process.cwd()), s.reason);
     assert.doesNotMatch(s.reason, /imported from/);
-    assert.match(s.reason, /tfjs-node/);
+    if (s.backend !== "native") assert.match(s.reason, /tfjs-node/);
   }
 });

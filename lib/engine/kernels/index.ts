@@ -16,6 +16,7 @@ import {conv2dBackpropInputConfig} from './conv2d_backprop_input';
 import {identityConfig} from './identity';
 import {maxPoolGradConfig} from './max_pool_grad';
 import {unsortedSegmentSumConfig} from './unsorted_segment_sum';
+import {wasmKernelBelow, withNativeKernelsOff} from '../native/register';
 
 /** Kernels wasm lacks; registered only where none is registered yet. */
 export const ADDED_WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -58,6 +59,11 @@ const stock = new Map<string, tf.KernelConfig>();
  * for benchmarks only, as the stock MaxPoolGrad is wrong.
  */
 export function registerWasmKernels(options: {replace?: boolean} = {}): void {
+  // The native engine's kernels, when on, sit above these: keep them so.
+  withNativeKernelsOff(() => registerBelowNative(options));
+}
+
+function registerBelowNative(options: {replace?: boolean}): void {
   for (const config of ADDED_WASM_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm') === undefined) {
       tf.registerKernel(config);
@@ -78,7 +84,7 @@ export function registerWasmKernels(options: {replace?: boolean} = {}): void {
 /** Names of the kernels now registered for wasm that are this module's. */
 export function installedWasmKernels(): string[] {
   return WASM_KERNEL_NAMES.filter((name) => {
-    const current = tf.getKernel(name, 'wasm');
+    const current = wasmKernelBelow(name);
     return current !== undefined && (current === ours.get(name) ||
       ADDED_WASM_KERNELS.includes(current));
   });
@@ -86,6 +92,10 @@ export function installedWasmKernels(): string[] {
 
 /** Puts back the stock wasm kernels that registerWasmKernels replaced. */
 export function restoreStockWasmKernels(): void {
+  withNativeKernelsOff(restoreBelowNative);
+}
+
+function restoreBelowNative(): void {
   const backend = tf.findBackend('wasm');
   for (const [name, config] of stock) {
     tf.unregisterKernel(name, 'wasm');

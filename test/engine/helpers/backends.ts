@@ -2,16 +2,33 @@
  * Shared helpers for the engine tests: seeded random data, running one
  * computation on both the pure-JS 'cpu' backend and 'wasm', and the
  * error measure used to compare them.
+ *
+ * 'wasm' here is the engine under test: wasm with this project's
+ * kernels, plus the native engine's oneDNN kernels over them where the
+ * addon loads, unless SGDL_BACKEND=wasm (CI runs the engine tests both
+ * ways, so the plain wasm fallback stays tested).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import {registerWasmKernels} from '../../../lib/engine/kernels';
+import {loadAddon, registerNativeKernels} from '../../../lib/engine/native';
+
+/** "native" when the native kernels are under test, else "wasm". */
+export const ENGINE_UNDER_TEST: 'native' | 'wasm' =
+  process.env['SGDL_BACKEND'] !== 'wasm' && 'addon' in loadAddon() ?
+    'native' : 'wasm';
 
 /** Initialises wasm with this project's kernels; leaves wasm active. */
 export async function initWasm(): Promise<void> {
   registerWasmKernels();
   await tf.setBackend('wasm');
   await tf.ready();
+  const native = loadAddon();
+  if (ENGINE_UNDER_TEST === 'native' && 'addon' in native) {
+    // Two threads: the OpenMP paths are the ones training takes.
+    native.addon.setThreads(2);
+    registerNativeKernels(native.addon);
+  }
 }
 
 /** A fresh seed per call; tests print it so a failure can be rerun. */
