@@ -10,6 +10,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { PROJECT_ROOT } from "../../lib/data";
+import { BACKENDS } from "../../lib/engine";
 import {
   batchScript, candidateIds, clearStaleLocks, expandSpec, gridPoints, needsRun,
   parseQueue, parseSpec, SpecError, sweepPaths, sweepState, writeSweep,
@@ -61,8 +62,9 @@ test("run ids are the trainer's content hash; backend auto gives one per engine"
   }
   const auto = expandSpec(parseSpec({ base: "smoke", grid: { seed: [0] } })).runs[0]!;
   assert.equal(auto.config.backend, "auto");
-  assert.equal(auto.ids.length, 4);
+  assert.equal(auto.ids.length, BACKENDS.length);
   assert.ok(auto.ids.includes(configHash({ ...auto.config, backend: "wasm" })));
+  assert.ok(auto.ids.includes(configHash({ ...auto.config, backend: "native" })));
   assert.deepEqual(candidateIds({ ...auto.config, backend: "cpu" }),
     [configHash({ ...auto.config, backend: "cpu" })]);
 });

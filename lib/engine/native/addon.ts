@@ -48,6 +48,9 @@ export interface NativeAddon {
   pool: NativeKernelFn;
   matmul: NativeKernelFn;
   reduce: NativeKernelFn;
+  slice: NativeKernelFn;
+  pad: NativeKernelFn;
+  concat: NativeKernelFn;
 }
 
 /** Where the build puts the addon ($SGDL_NATIVE_ADDON overrides it). */

@@ -27,12 +27,23 @@ export function offset(
   return data.memoryOffset;
 }
 
-/** A float32 output of `shape`, allocated in the heap. */
+/**
+ * A float32 output of `shape`, allocated in the heap. When the heap is
+ * exhausted wasm's malloc returns 0 instead of failing; this throws an
+ * "out of memory" error then (guardMemory turns it into the clear
+ * EngineMemoryError), so that no kernel ever writes through address 0.
+ */
 export function output(backend: WasmBackend, shape: number[]): tf.TensorInfo {
-  return backend.makeOutput(shape, "float32");
+  const out = backend.makeOutput(shape, "float32");
+  if (offset(backend, out) === 0 && sizeOf(shape) > 0) {
+    (backend as unknown as { disposeData(id: tf.DataId): void }).disposeData(out.dataId);
+    throw new Error(`out of memory: the wasm heap cannot hold another ` +
+      `${(sizeOf(shape) * 4 / 2 ** 20).toFixed(0)} MiB tensor [${shape}]`);
+  }
+  return out;
 }
 
-const block = new Float64Array(64);
+let block = new Float64Array(64);
 const views = new Map<number, Float64Array>();
 
 /** Calls a kernel entry point with `values` as its argument block. */
@@ -41,6 +52,10 @@ export function invoke(
   backend: WasmBackend,
   values: readonly number[],
 ): void {
+  if (values.length > block.length) {
+    block = new Float64Array(2 * values.length);
+    views.clear();
+  }
   block.set(values);
   let view = views.get(values.length);
   if (view === undefined) {

@@ -6,6 +6,7 @@
  */
 import { BATCH_NORM_KERNELS } from "./batch_norm";
 import { CONV_KERNELS } from "./conv";
+import { COPY_KERNELS } from "./copy";
 import { ELTWISE_KERNELS } from "./eltwise";
 import type { NativeKernel } from "./kernel";
 import { MATMUL_KERNELS } from "./matmul";
@@ -19,6 +20,7 @@ export const NATIVE_KERNELS: readonly NativeKernel[] = [
   ...POOL_KERNELS,
   ...MATMUL_KERNELS,
   ...REDUCE_KERNELS,
+  ...COPY_KERNELS,
 ];
 
 export {

@@ -173,6 +173,9 @@ NAPI_MODULE_INIT() {
   define(env, exports, "pool", kernel<pool>);
   define(env, exports, "matmul", kernel<matmul>);
   define(env, exports, "reduce", kernel<reduce>);
+  define(env, exports, "slice", kernel<slice>);
+  define(env, exports, "pad", kernel<pad>);
+  define(env, exports, "concat", kernel<concat>);
   set_threads(1);
   return exports;
 }

@@ -18,5 +18,8 @@ void unary(const Call& call);
 void pool(const Call& call);
 void matmul(const Call& call);
 void reduce(const Call& call);
+void slice(const Call& call);
+void pad(const Call& call);
+void concat(const Call& call);
 
 }  // namespace sgdl

@@ -1,0 +1,72 @@
+/**
+ * Slice, PadV2 and Concat of float32 tensors (src/copy.cc): contiguous
+ * runs copied in parallel.
+ *   slice block:  rank, shape, begin, size, x, y
+ *   pad block:    rank, shape, before, after, value, x, y
+ *   concat block: outer, count, (inner_i, x_i) for each input, y
+ */
+import * as tf from "@tensorflow/tfjs";
+import { allFloat, invoke, offset, output, sizeOf } from "./heap";
+import type { NativeKernel } from "./kernel";
+
+const MAX_RANK = 8;
+
+const slice: NativeKernel = {
+  kernelName: tf.Slice,
+  run(addon, { inputs, backend, attrs }) {
+    const { x } = inputs as { x: tf.TensorInfo };
+    const rank = x.shape.length;
+    if (!allFloat(x) || rank < 1 || rank > MAX_RANK) return null;
+    const a = attrs as unknown as tf.SliceAttrs;
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, a.begin, a.size);
+    if (sizeOf(size) === 0) return null;
+    const y = output(backend, size);
+    invoke(addon.slice, backend, [rank, ...x.shape, ...begin, ...size,
+      offset(backend, x), offset(backend, y)]);
+    return y;
+  },
+};
+
+const pad: NativeKernel = {
+  kernelName: tf.PadV2,
+  run(addon, { inputs, backend, attrs }) {
+    const { x } = inputs as { x: tf.TensorInfo };
+    const rank = x.shape.length;
+    if (!allFloat(x) || rank < 1 || rank > MAX_RANK || sizeOf(x.shape) === 0) return null;
+    const { paddings, constantValue } = attrs as unknown as tf.PadV2Attrs;
+    if (paddings.length !== rank) return null;
+    const shape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
+    const y = output(backend, shape);
+    invoke(addon.pad, backend, [rank, ...x.shape, ...paddings.map((p) => p[0]),
+      ...paddings.map((p) => p[1]), constantValue, offset(backend, x),
+      offset(backend, y)]);
+    return y;
+  },
+};
+
+const concat: NativeKernel = {
+  kernelName: tf.Concat,
+  run(addon, { inputs, backend, attrs }) {
+    const all = Object.values(inputs) as tf.TensorInfo[];
+    if (all.length === 0 || !allFloat(...all)) return null;
+    const parts = all.filter((t) => sizeOf(t.shape) > 0);
+    // The stock kernel handles the trivial cases (and reports bad shapes).
+    if (parts.length < 2) return null;
+    const axis = tf.util.parseAxisParam(attrs["axis"] as number, parts[0]!.shape)[0]!;
+    const shapes = parts.map((t) => t.shape);
+    try {
+      tf.backend_util.assertParamsConsistent(shapes, axis);
+    } catch {
+      return null;
+    }
+    const shape = tf.backend_util.computeOutShape(shapes, axis);
+    const outer = sizeOf(shape.slice(0, axis));
+    const y = output(backend, shape);
+    invoke(addon.concat, backend, [outer, parts.length,
+      ...parts.flatMap((t) => [sizeOf(t.shape.slice(axis)), offset(backend, t)]),
+      offset(backend, y)]);
+    return y;
+  },
+};
+
+export const COPY_KERNELS: readonly NativeKernel[] = [slice, pad, concat];
