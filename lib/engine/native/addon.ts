@@ -80,7 +80,7 @@ function tryLoad(): { addon: NativeAddon } | { reason: string } {
     return { reason: `no oneDNN build for this CPU architecture (${process.arch})` };
   }
   if (!existsSync(ADDON_PATH)) return { reason: "not built" };
-  process.env["OMP_WAIT_POLICY"] ??= "passive";
+  if (process.env["OMP_WAIT_POLICY"] === undefined && process.env["GOMP_SPINCOUNT"] === undefined && process.env["SGDL_OMP_DEFAULT"] === undefined) process.env["OMP_WAIT_POLICY"] = "passive";
   let addon: NativeAddon;
   try {
     const require = createRequire(import.meta.url);
