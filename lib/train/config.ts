@@ -373,6 +373,14 @@ const EvalSchema = z.object({
   batchSize: posInt().nullable().default(null),
   /** Top-5 error too; null: when the dataset has >= 100 classes. */
   topK: z.boolean().nullable().default(null),
+  /**
+   * Classifiers: evaluate a fixed class-balanced subset of the test split
+   * (this many per class) at every evaluation but the last, which uses
+   * the whole test split; records say which (history[].testSet). Dense
+   * test curves at a fraction of the cost. Absent: the whole split each
+   * time (absent, not null, so configs without it keep their run ids).
+   */
+  subsetPerClass: posInt().optional(),
 }).strict();
 
 const DivergenceSchema = z.object({

@@ -28,6 +28,7 @@ import {
   type SpeechDataset,
   type StandIn,
   subsetImages,
+  takeImages,
   type TextCorpus,
   unitStats,
 } from "../data";
@@ -53,8 +54,11 @@ export interface ClassifyData {
   testSize: number;
   /** One epoch of training batches, shuffled (and augmented) by rng. */
   trainEpoch(rng: Rng, batchSize: number, augment: AugmentSpec | false): Iterable<Batch>;
-  /** The test split in order. */
-  testBatches(batchSize: number): Iterable<Batch>;
+  /**
+   * The test split in order; with `perClass`, only a fixed class-balanced
+   * subset of it (the same examples every time).
+   */
+  testBatches(batchSize: number, perClass?: number): Iterable<Batch>;
 }
 
 export interface TextData {
@@ -170,6 +174,10 @@ function imageData(raw: ImageDataset, spec: ImageSpec, normalize: boolean): Clas
   if (spec.crop !== null) ds = centerCrop(ds, spec.crop);
   const shape = { height: ds.height, width: ds.width, channels: ds.channels };
   const stats = normalize ? channelStats(ds.train, ds.channels) : unitStats(ds.channels);
+  const px = ds.height * ds.width * ds.channels;
+  const testSubset = fixedSubset((k) => takeImages(ds.test,
+    balancedSubset(ds.test.labels, k, Rng.derive(spec.subsetSeed, TEST_SUBSET_KEY),
+      { allowFewer: true }), px));
   return {
     kind: "classify",
     info: {
@@ -189,8 +197,9 @@ function imageData(raw: ImageDataset, spec: ImageSpec, normalize: boolean): Clas
     testSize: ds.test.n,
     trainEpoch: (rng, batchSize, augment) =>
       imageBatches(ds.train, shape, { batchSize, rng, augment, stats }),
-    testBatches: (batchSize) =>
-      imageBatches(ds.test, shape, { batchSize, shuffle: false, stats }),
+    testBatches: (batchSize, perClass) => imageBatches(
+      perClass === undefined ? ds.test : testSubset(perClass), shape,
+      { batchSize, shuffle: false, stats }),
   };
 }
 
@@ -228,6 +237,9 @@ function featureData(raw: SpeechDataset, spec: FeatureSpec, normalize: boolean):
   const st = normalize ? featureStats(raw.train) : { mean: 0, std: 1 };
   const train = standardized(pick(raw.train, spec.trainPerClass, 1), st);
   const test = standardized(pick(raw.test, spec.testPerClass, 2), st);
+  const testSubset = fixedSubset((k) => takeFeatures(test,
+    balancedSubset(test.labels, k, Rng.derive(spec.subsetSeed, TEST_SUBSET_KEY),
+      { allowFewer: true })));
   return {
     kind: "classify",
     info: {
@@ -246,7 +258,21 @@ function featureData(raw: SpeechDataset, spec: FeatureSpec, normalize: boolean):
     trainSize: train.n,
     testSize: test.n,
     trainEpoch: (rng, batchSize) => featureBatches(train, { batchSize, rng }),
-    testBatches: (batchSize) => featureBatches(test, { batchSize, shuffle: false }),
+    testBatches: (batchSize, perClass) => featureBatches(
+      perClass === undefined ? test : testSubset(perClass), { batchSize, shuffle: false }),
+  };
+}
+
+/** Seed key of the fixed test subset (train and test subsets use 1, 2). */
+const TEST_SUBSET_KEY = 3;
+
+/** make(k), computed once per k. */
+function fixedSubset<T>(make: (perClass: number) => T): (perClass: number) => T {
+  const made = new Map<number, T>();
+  return (k) => {
+    let s = made.get(k);
+    if (s === undefined) made.set(k, (s = make(k)));
+    return s;
   };
 }
 

@@ -218,7 +218,7 @@ async function loop(
       const te = performance.now();
       test = isLanguageModel(model)
         ? lmEvaluate(model, data as TextData, cfg)
-        : classifyEvaluate(model, data as ClassifyData, cfg);
+        : classifyEvaluate(model, data as ClassifyData, cfg, last ? undefined : cfg.eval.subsetPerClass);
       evalSeconds = (performance.now() - te) / 1000;
     }
     const session = (performance.now() - t0) / 1000;
@@ -267,6 +267,8 @@ interface EvalResult {
   errors: number;
   errors5: number;
   n: number;
+  /** The whole test split, or a fixed subset of it. */
+  set: "full" | "subset";
 }
 
 function metricsOf(
@@ -294,6 +296,8 @@ function metricsOf(
     testError: lm || test === null ? null : test.errors / test.n,
     testTop5Error: lm || test === null || !top5 ? null : test.errors5 / test.n,
     testPerplexity: lm && testLoss !== null ? finite(Math.exp(testLoss)) : null,
+    testSet: test === null ? null : test.set,
+    testExamples: test === null ? null : test.n,
     examples: end.examples,
     unit,
     epochSeconds: end.seconds,
@@ -457,7 +461,9 @@ function errorCounts(logits: tf.Tensor, y: tf.Tensor1D, top5: boolean): [number,
   });
 }
 
-function classifyEvaluate(model: Model, data: ClassifyData, cfg: TrainConfig): EvalResult {
+function classifyEvaluate(
+  model: Model, data: ClassifyData, cfg: TrainConfig, subsetPerClass?: number,
+): EvalResult {
   const top5 = topKOf(cfg, data);
   const batchSize = cfg.eval.batchSize ?? 500;
   let loss = 0;
@@ -465,7 +471,7 @@ function classifyEvaluate(model: Model, data: ClassifyData, cfg: TrainConfig): E
   let errors5 = 0;
   let n = 0;
   const what = { batchSize, what: `evaluating ${model.name}` };
-  for (const b of data.testBatches(batchSize)) {
+  for (const b of data.testBatches(batchSize, subsetPerClass)) {
     const [l, e1, e5] = guardMemory(what, () => tf.tidy(() => {
       const x = tf.tensor(b.x, b.shape);
       const y = tf.tensor1d(b.y, "int32");
@@ -480,7 +486,7 @@ function classifyEvaluate(model: Model, data: ClassifyData, cfg: TrainConfig): E
     errors5 += e5!;
     n += b.size;
   }
-  return { loss, errors, errors5, n };
+  return { loss, errors, errors5, n, set: subsetPerClass === undefined ? "full" : "subset" };
 }
 
 // ---------------------------------------------------- language models
@@ -575,5 +581,5 @@ function lmEvaluate(model: LanguageModel, data: TextData, cfg: TrainConfig): Eva
     state = next;
   }
   tf.dispose(state);
-  return { loss, errors: 0, errors5: 0, n };
+  return { loss, errors: 0, errors5: 0, n, set: "full" };
 }

@@ -41,6 +41,14 @@ export interface EpochMetrics {
   testError: number | null;
   testTop5Error: number | null;
   testPerplexity: number | null;
+  /**
+   * Which test examples the test metrics are over: "full" (the whole
+   * split), "subset" (eval.subsetPerClass per class), null when not
+   * evaluated. Records made before this field existed lack it (full).
+   */
+  testSet?: "full" | "subset" | null;
+  /** How many test examples (tokens for language models), or null. */
+  testExamples?: number | null;
   /** Examples trained on this epoch (images, clips or tokens). */
   examples: number;
   unit: "images" | "clips" | "tokens";

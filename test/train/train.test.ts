@@ -10,7 +10,8 @@ import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../../lib/engine";
 import {
-  checkpointDir, findRecord, type ProgressEvent, readManifest, readRecord, runDirOf, train,
+  checkpointDir, configHash, findRecord, parseConfig, type ProgressEvent, readManifest, readRecord,
+  runDirOf, train,
   type TrainConfigInput,
 } from "../../lib/train";
 import {
@@ -98,6 +99,20 @@ describe("image classification", { skip: skipNoCifar }, () => {
     assert.deepEqual(results(resumed.history), results(ref.history));
     // eval every 2 epochs (and after the last)
     assert.deepEqual(ref.history.map((m) => m.testError !== null), [false, true, false, true]);
+  });
+
+  test("eval.subsetPerClass: a fixed test subset each epoch, the full split last", async () => {
+    const cfg = tinyConfig({ seed: 2, epochs: 3, eval: { every: 1, subsetPerClass: 2 } });
+    const rec = await train(cfg, quiet);
+    assert.deepEqual(rec.history.map((m) => m.testSet), ["subset", "subset", "full"]);
+    assert.deepEqual(rec.history.map((m) => m.testExamples), [20, 20, 40]);
+    // The option is part of the run id; leaving it out keeps the old ids.
+    const plain = tinyConfig({ seed: 2, epochs: 3 });
+    assert.notEqual(configHash(cfg), configHash(plain));
+    assert.equal(JSON.stringify(parseConfig(plain).eval).includes("subsetPerClass"), false);
+    // The subset is the same examples every time: equal weights, equal error.
+    const again = await train(cfg, { ...quiet, force: true });
+    assert.deepEqual(results(again.history), results(rec.history));
   });
 
   test("a very large lr ends as diverged, and says where", async () => {

@@ -134,15 +134,17 @@ void plan_reorders(Conv& c, int kind) {
   c.r_dst = plan(c.reorder_dst, kind == kForward, c.user_dst, c.dst);
 }
 
-// The layout of activations for one conv. User layout where the direct
-// kernels handle it well: forward convs (brgconv reads NHWC directly),
-// and any tensor with 16 channels, whose NHWC bytes equal oneDNN's
-// 16-channel blocked layout. Backward passes on wider tensors are
-// reordered: their NHWC kernels run at a third of the blocked speed.
+// The layout of activations for one conv, by a fixed rule measured on
+// ResNet shapes (bench/engine.ts; SGDL_NATIVE_LAYOUT=user|blocked forces
+// one): stride-1 convs run as fast on the user's NHWC (brgconv forward,
+// jit backward) as on blocked layouts once the reorders are counted;
+// strided convs are 1.5x faster blocked, reorders included. A tensor
+// with 16 channels needs no reorder either way: its NHWC bytes are
+// oneDNN's 16-channel blocked layout (same_bytes_blocked).
 Layout layout_for(int kind, const Geometry& g) {
   if (has_layout_override()) return layout_override();
-  if (kind == kForward) return Layout::kUser;
-  return Layout::kBlocked;
+  const bool strided = g.strides[0] > 1 || g.strides[1] > 1;
+  return strided ? Layout::kBlocked : Layout::kUser;
 }
 
 // A 16-channel NHWC tensor described as nChw16c (the same bytes).
