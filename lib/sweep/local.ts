@@ -3,8 +3,8 @@
  * the train command (`node --import tsx scripts/train.ts --config
  * <configs/i.json> --runs-dir <runs>`) on one config at a time, its
  * output in logs/local-<i>.log. A failed run is reported and the sweep
- * goes on. Each worker's wasm engine gets cores / workers threads
- * ($SGDL_WASM_THREADS, unless set), so the pool does not oversubscribe
+ * goes on. Each worker's engine gets cores / workers threads
+ * ($SGDL_THREADS, unless set), so the pool does not oversubscribe
  * the machine.
  */
 import { spawn } from "node:child_process";
@@ -47,7 +47,7 @@ export function poolSize(runs: number, workers?: number): number {
 /** Runs the configs with a pool of train processes. */
 export async function runLocal(runs: SweepRun[], o: LocalOptions): Promise<LocalResult[]> {
   const n = poolSize(runs.length, o.workers);
-  const threads = process.env["SGDL_WASM_THREADS"] ??
+  const threads = process.env["SGDL_THREADS"] ?? process.env["SGDL_WASM_THREADS"] ??
     String(Math.max(1, Math.floor(availableParallelism() / n)));
   const queue = [...runs];
   const results: LocalResult[] = [];
@@ -95,7 +95,7 @@ function trainOne(
       // which passes on one SIGTERM (a second signal would stop the
       // trainer without its goodbye).
       detached: true,
-      env: { ...process.env, SGDL_WASM_THREADS: threads },
+      env: { ...process.env, SGDL_THREADS: threads },
     });
     children.add(child);
     let ended = false;

@@ -100,8 +100,8 @@ export function batchScript(o: ScriptOptions): string {
     "set -euo pipefail",
     'cd "${SLURM_SUBMIT_DIR:?run sbatch from the project root}"',
     ...(s.setup.length > 0 ? ["", "# setup (spec slurm.setup)", ...s.setup, ""] : []),
-    "# wasm computes with the task's CPUs (other engines ignore it)",
-    'export SGDL_WASM_THREADS="${SGDL_WASM_THREADS:-${SLURM_CPUS_PER_TASK:-1}}"',
+    "# native and wasm compute with the task's CPUs (other engines ignore it)",
+    'export SGDL_THREADS="${SGDL_THREADS:-${SGDL_WASM_THREADS:-${SLURM_CPUS_PER_TASK:-1}}}"',
     `tasks=${shQuote(join(projectPath(o.submissionDir), "tasks.txt"))}`,
     'i=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" "$tasks")',
     '[ -n "$i" ] || { echo "no config for array task' +

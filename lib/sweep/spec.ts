@@ -19,12 +19,18 @@
  * `optimizer` swaps whole optimizer specs); keys apply in the order they
  * are written, so `optimizer` then `optimizer.lr` works.
  *
+ * `"plan": { "profile": "cpu", "sections": ["6.1"] }` adds every run of
+ * those section plans (lib/experiments; all sections when none are
+ * named), exactly the configs the notebooks train at that profile, so a
+ * pool or a cluster can train a whole profile: `sweeps/cpu.json`.
+ *
  * Every expanded config is validated by the trainer's schema before
  * anything runs, so a typo (`optimizer.lrr`) is an error naming the key,
  * and the spec itself is strict: an unknown key is an error.
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { allPlans, PROFILES, SECTIONS } from "../experiments";
 import {
   candidateIds, canonicalJson, ConfigError, parseConfig, PRESETS, preset,
   shortHash, type TrainConfig,
@@ -89,6 +95,12 @@ export const SweepSpecSchema = z.object({
     z.array(json).min(1, "empty list: give at least one value")).default({}),
   /** Explicit points (key path -> value), run after the grid's. */
   points: z.array(PointSchema).default([]),
+  /** Every run of these section plans at a profile (after the points). */
+  plan: z.object({
+    profile: z.enum(PROFILES),
+    /** Sections to include; default all. */
+    sections: z.array(z.enum(SECTIONS)).min(1).optional(),
+  }).strict().optional(),
   /** Resources per task for `--executor slurm` (flags override them). */
   slurm: SlurmSpecSchema.default(SlurmSpecSchema.parse({})),
   /** Worker processes for `--executor local` (null: one per core). */
@@ -156,14 +168,15 @@ export function parseSpec(input: unknown): SweepSpec {
   const spec = r.data;
   const problems: string[] = [];
   const keys = Object.keys(spec.grid);
-  if (keys.length === 0 && spec.points.length === 0) {
+  const noPoints = keys.length === 0 && spec.points.length === 0;
+  if (noPoints && spec.plan === undefined) {
     problems.push("grid: empty, and no points: give at least one key with " +
-      'values (e.g. "grid": { "seed": [0, 1] }) or a point');
+      'values (e.g. "grid": { "seed": [0, 1] }), a point or a plan');
   }
   const hasPreset = (o: Record<string, unknown>) => "preset" in o;
   const everyPointHasPreset = (keys.length === 0 || hasPreset(spec.grid)) &&
     spec.points.every(hasPreset);
-  if (spec.base === undefined && !everyPointHasPreset) {
+  if (spec.base === undefined && !everyPointHasPreset && !noPoints) {
     problems.push('base: required (a preset name or a config object), unless ' +
       'every point names a "preset"');
   }
@@ -252,21 +265,41 @@ function pointInput(spec: SweepSpec, point: Record<string, unknown>): Record<str
 export { candidateIds };
 
 /**
+ * The runs of spec.plan: each section plan's configs at the profile,
+ * labelled "<section> <group>: <run>" (a config two groups share once).
+ */
+function planEntries(spec: SweepSpec) {
+  if (spec.plan === undefined) return [];
+  const { profile, sections } = spec.plan;
+  return allPlans(profile)
+    .filter((p) => sections === undefined || sections.includes(p.section))
+    .flatMap((p) => Object.values(p.groups).flatMap((g) => g.runs.map((r) => ({
+      point: { plan: `${profile}/${p.section}`, group: g.name, run: r.label },
+      label: `${p.section} ${g.name}: ${r.label}`,
+      input: () => r.config,
+    }))));
+}
+
+/**
  * Expands a spec to its configs, validating every one; throws SpecError
  * listing what is wrong (each distinct problem once, with the points it
  * affects) before anything runs.
  */
 export function expandSpec(spec: SweepSpec): Sweep {
-  const points = [...gridPoints(spec.grid), ...spec.points];
+  const hasPoints = Object.keys(spec.grid).length > 0 || spec.points.length > 0;
+  const points = hasPoints ? [...gridPoints(spec.grid), ...spec.points] : [];
+  const entries: Array<{ point: Record<string, unknown>; label: string; input: () => unknown }> = [
+    ...points.map((point) => ({ point, label: pointLabel(point), input: () => pointInput(spec, point) })),
+    ...planEntries(spec),
+  ];
   const problems = new Map<string, string[]>();
   const runs: SweepRun[] = [];
   const duplicates: Sweep["duplicates"] = [];
   const seen = new Map<string, number>();
-  for (const point of points) {
-    const label = pointLabel(point);
+  for (const { point, label, input } of entries) {
     let config: TrainConfig;
     try {
-      config = parseConfig(pointInput(spec, point));
+      config = parseConfig(input());
     } catch (err) {
       const msgs = err instanceof ConfigError ? err.problems : [(err as Error).message];
       for (const m of msgs) problems.set(m, [...(problems.get(m) ?? []), label]);
@@ -284,7 +317,7 @@ export function expandSpec(spec: SweepSpec): Sweep {
   }
   if (problems.size > 0) {
     const which = (labels: string[]) =>
-      labels.length === points.length ? `all ${points.length} points`
+      labels.length === entries.length ? `all ${entries.length} points`
         : labels.length === 1 ? `point ${labels[0]}`
           : `${labels.length} points: ${labels.slice(0, 3).join("; ")}` +
             (labels.length > 3 ? "; ..." : "");

@@ -25,7 +25,7 @@ test("local: two workers train the sweep, report a failure, and skip what finish
     // Valid config, but no such model is registered: fails at run time.
     points: [{ seed: 2, model: { kind: "custom", name: "no-such-model" } }],
   });
-  const env = { SGDL_WASM_THREADS: "1" };
+  const env = { SGDL_THREADS: "1" };
   const r = await sweepCli([spec, "--workers", "2", ...dirs], env);
   assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /3 runs: 0 done, 3 missing/);

@@ -42,7 +42,7 @@ after(() => {
  * Runs compared across executors use the wasm engine (always there)
  * with a fixed thread count: its results depend on the thread count.
  */
-const ENV = { SGDL_WASM_THREADS: "1" };
+const ENV = { SGDL_THREADS: "1" };
 const slurmEnv = () => ({ ...ENV, ...cluster!.env });
 
 const SPEC = {

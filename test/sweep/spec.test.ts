@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { PROJECT_ROOT } from "../../lib/data";
 import { BACKENDS } from "../../lib/engine";
+import { allPlans, planConfigs } from "../../lib/experiments";
 import {
   batchScript, candidateIds, clearStaleLocks, expandSpec, gridPoints, needsRun,
   parseQueue, parseSpec, SpecError, sweepPaths, sweepState, writeSweep,
@@ -302,4 +303,17 @@ test("slurm: only the missing runs are submitted, array task t -> config tasks[t
   } finally {
     t.done();
   }
+});
+
+test("plan: a profile's section plans as a sweep, each distinct config once", () => {
+  const s = expandSpec(parseSpec({ name: "smoke-profile", plan: { profile: "smoke" } }));
+  const want = new Set(allPlans("smoke").flatMap((p) => planConfigs(p))
+    .map((c) => configHash(parseConfig(c))));
+  assert.equal(s.runs.length, want.size);
+  assert.ok(s.runs.every((r) => want.has(configHash(r.config))));
+  assert.match(s.runs[0]!.label, /^6\.1 fig3-cifar10: SGD lr 0\.2$/);
+  const only = expandSpec(parseSpec({ plan: { profile: "smoke", sections: ["6.3"] } }));
+  assert.ok(only.runs.length > 0 && only.runs.every((r) => r.label.startsWith("6.3 ")));
+  assert.throws(() => parseSpec({ plan: { profile: "gpu" } }), /plan\.profile/);
+  assert.throws(() => parseSpec({ plan: { profile: "cpu", sections: ["7"] } }), /plan\.sections/);
 });

@@ -81,7 +81,7 @@ export function runScript(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", join("scripts", script), ...args], {
       cwd: ROOT,
-      env: { ...process.env, SGDL_WASM_THREADS: "1", ...env },
+      env: { ...process.env, SGDL_THREADS: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -57,7 +57,7 @@ export interface KeywordConfig {
 export const DEFAULT_KEYWORDS: KeywordConfig = {
   seed: 1,
   words: [...COMMAND_WORDS],
-  perWord: 100,
+  perWord: 500,
   speed: [110, 230],
   pitch: [15, 85],
   snrDb: [5, 40],
