@@ -100,6 +100,8 @@ export const SweepSpecSchema = z.object({
     profile: z.enum(PROFILES),
     /** Sections to include; default all. */
     sections: z.array(z.enum(SECTIONS)).min(1).optional(),
+    /** Groups to include (e.g. "fig4-cifar10-resnet56"); default all. */
+    groups: z.array(z.string().min(1)).min(1).optional(),
   }).strict().optional(),
   /** Resources per task for `--executor slurm` (flags override them). */
   slurm: SlurmSpecSchema.default(SlurmSpecSchema.parse({})),
@@ -270,10 +272,18 @@ export { candidateIds };
  */
 function planEntries(spec: SweepSpec) {
   if (spec.plan === undefined) return [];
-  const { profile, sections } = spec.plan;
-  return allPlans(profile)
-    .filter((p) => sections === undefined || sections.includes(p.section))
-    .flatMap((p) => Object.values(p.groups).flatMap((g) => g.runs.map((r) => ({
+  const { profile, sections, groups } = spec.plan;
+  const plans = allPlans(profile)
+    .filter((p) => sections === undefined || sections.includes(p.section));
+  const known = new Set(plans.flatMap((p) => Object.keys(p.groups)));
+  const unknown = (groups ?? []).filter((g) => !known.has(g));
+  if (unknown.length > 0) {
+    throw new SpecError([`plan.groups: no group ${unknown.map((g) => `"${g}"`).join(", ")} ` +
+      `in the selected plans; groups: ${[...known].join(", ")}`]);
+  }
+  return plans.flatMap((p) => Object.values(p.groups)
+    .filter((g) => groups === undefined || groups.includes(g.name))
+    .flatMap((g) => g.runs.map((r) => ({
       point: { plan: `${profile}/${p.section}`, group: g.name, run: r.label },
       label: `${p.section} ${g.name}: ${r.label}`,
       input: () => r.config,

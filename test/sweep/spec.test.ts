@@ -314,6 +314,10 @@ test("plan: a profile's section plans as a sweep, each distinct config once", ()
   assert.match(s.runs[0]!.label, /^6\.1 fig3-cifar10: SGD lr 0\.2$/);
   const only = expandSpec(parseSpec({ plan: { profile: "smoke", sections: ["6.3"] } }));
   assert.ok(only.runs.length > 0 && only.runs.every((r) => r.label.startsWith("6.3 ")));
+  const g = expandSpec(parseSpec({ plan: { profile: "smoke", groups: ["fig6-speech-commands-lenet5"] } }));
+  assert.ok(g.runs.length > 0 && g.runs.every((r) => r.label.startsWith("6.3 fig6")));
+  assert.throws(() => expandSpec(parseSpec({ plan: { profile: "smoke", groups: ["fig9"] } })),
+    /plan\.groups: no group "fig9" in the selected plans; groups: fig3-cifar10, /);
   assert.throws(() => parseSpec({ plan: { profile: "gpu" } }), /plan\.profile/);
   assert.throws(() => parseSpec({ plan: { profile: "cpu", sections: ["7"] } }), /plan\.sections/);
 });
