@@ -22,6 +22,7 @@ export {
 export { BACKENDS, BACKEND_SPECS, type BackendName } from "./backends";
 export {
   EngineMemoryError,
+  engineMemoryFailure,
   guardMemory,
   guardMemoryAsync,
   isWasmMemoryFailure,

@@ -30,6 +30,15 @@ export interface MemoryContext {
 
 let poisoned: EngineMemoryError | null = null;
 
+/**
+ * The EngineMemoryError once the wasm heap has given out, else null. The
+ * module is dead then: callers that clean up (dispose models, tensors)
+ * must not touch it, or its cryptic errors hide the clear one.
+ */
+export function engineMemoryFailure(): EngineMemoryError | null {
+  return poisoned;
+}
+
 /** True for the errors a wasm module throws when its heap is exhausted. */
 export function isWasmMemoryFailure(err: unknown): boolean {
   // WebAssembly.RuntimeError (no DOM/wasm typings here, so by name).

@@ -25,7 +25,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { awdSeqLen, batchify, bpttWindows, mixSeed, Rng } from "../data";
-import { type EngineInfo, guardMemory, namedGrads } from "../engine";
+import { type EngineInfo, engineMemoryFailure, guardMemory, namedGrads } from "../engine";
 import { type LanguageModel, type Model, numParams, type RecurrentState } from "../models";
 import { type Schedule, Stepper, type Tensors } from "../optim";
 import type { Faults } from "./atomic";
@@ -93,13 +93,30 @@ export async function runLoop(ctx: LoopContext): Promise<RunRecord> {
   const clock = new EpochClock();
   const schedule = epochSchedule(initialLr(cfg), cfg.schedule, cfg.epochs);
   let opt: Stepper | null = null;
+  let failed = false;
   try {
     checkModelFits(model, data, cfg);
     opt = new Stepper(buildOptimizer(cfg.optimizer, schedule, clock));
     return await loop(ctx, model, opt, clock, schedule);
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
-    opt?.dispose();
-    model.dispose();
+    release(() => { opt?.dispose(); model.dispose(); }, failed);
+  }
+}
+
+/**
+ * Frees the run's tensors. After the wasm heap has given out the module
+ * is dead: nothing is touched then. A cleanup error never replaces the
+ * error that ended the run (`failed`): the user sees the first one.
+ */
+function release(free: () => void, failed: boolean): void {
+  if (engineMemoryFailure() !== null) return;
+  try {
+    free();
+  } catch (err) {
+    if (!failed) throw err;
   }
 }
 

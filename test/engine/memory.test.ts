@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { memoryMessage } from "../../lib/engine";
 
@@ -45,4 +48,21 @@ test("the memory message names batch size and micro-batching", () => {
   assert.match(msg, /e\.g\. 64/);
   assert.match(msg, /microBatch: 32, which accumulates gradients over 4/);
   assert.match(msg, /cause: boom/);
+});
+
+test("through train(), the first error wins: the clear one, not the dead module's", () => {
+  // The reproduction of the hardening issue: past the 4 GiB heap inside a
+  // training step; the trainer's clean-up must not touch the dead module.
+  const r = spawnSync(process.execPath, [
+    "--import", "tsx", "scripts/train.ts", "--config", "smoke",
+    "--set", 'model={"kind":"vgg16"}', "--set", "batchSize=4096",
+    "--set", "dataset.trainPerClass=500", "--set", "epochs=1", "--force",
+  ], {
+    encoding: "utf8", timeout: 300_000,
+    env: { ...process.env, SGDL_RUNS_DIR: mkdtempSync(join(tmpdir(), "sgdl-oom-")) },
+  });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /EngineMemoryError|ran out of memory \(its heap is capped at 4 GiB\)/);
+  assert.match(r.stderr, /batch size 4096/);
+  assert.doesNotMatch(r.stderr, /memory access out of bounds\s*$/m);
 });

@@ -9,9 +9,10 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../../lib/engine";
+import { ParamStore } from "../../lib/models";
 import {
   checkpointDir, configHash, findRecord, parseConfig, type ProgressEvent, readManifest, readRecord,
-  runDirOf, train,
+  registerModel, runDirOf, train,
   type TrainConfigInput,
 } from "../../lib/train";
 import {
@@ -216,5 +217,21 @@ describe("language models", () => {
     assert.equal(rec.status, "completed");
     assert.equal(rec.model.name, "awd-lstm2");
     assert.ok(Number.isFinite(rec.final?.testPerplexity));
+  });
+});
+
+describe("failures", () => {
+  test("a clean-up error after a failed step never hides the step's error", async () => {
+    registerModel("faulty", (_args, ctx) => {
+      const store = new ParamStore(ctx.seed);
+      store.constant("w", [1], 0);
+      return {
+        name: "faulty", params: store.params, buffers: store.buffers,
+        apply() { throw new Error("the step's own error"); },
+        dispose() { store.dispose(); throw new Error("clean-up noise"); },
+      };
+    });
+    await assert.rejects(train(tinyConfig({ model: { kind: "custom", name: "faulty", args: {} } }), quiet),
+      /the step's own error/);
   });
 });
