@@ -288,7 +288,7 @@ test('sum, mean and max over axes, and gradients', {skip}, async () => {
   }
 });
 
-test('slice, pad and concat, and gradients', {skip}, async () => {
+test('slice, pad, concat and split, and gradients', {skip}, async () => {
   const seed = freshSeed();
   const s = source(seed);
   const r = weights(seed);
@@ -298,6 +298,8 @@ test('slice, pad and concat, and gradients', {skip}, async () => {
   await agree('pad', seed, withGrads((t) => tf.pad(t, [[0, 0], [1, 2], [0, 1], [3, 1]], 0.5), [x], r), 1);
   await agree('concat', seed, withGrads((a, b) => tf.concat([a, b, a], 3), [x, y], r), 1);
   await agree('concat axis 1', seed, withGrads((a) => tf.concat([a, a], 1), [x], r), 1);
+  await agree('split', seed, withGrads((a) => tf.concat(tf.split(a, [2, 1, 4], 3).map(
+    (t, i) => tf.mul(t, i + 1)), 3), [x], r), 2);
 });
 
 test('every registered kernel is exercised by these tests', {skip}, () => {
@@ -307,7 +309,7 @@ test('every registered kernel is exercised by these tests', {skip}, () => {
     'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Exp', 'FusedBatchNorm',
     'FusedConv2D', 'Log', 'Max', 'MaxPool', 'MaxPoolGrad', 'Maximum', 'Mean',
     'Minimum', 'Multiply', 'Neg', 'PadV2', 'RealDiv', 'Relu', 'Rsqrt',
-    'SgdlBatchNormTrain', 'SgdlBatchNormTrainGrad', 'Sigmoid', 'Slice', 'Sqrt',
+    'SgdlBatchNormTrain', 'SgdlBatchNormTrainGrad', 'Sigmoid', 'Slice', 'SplitV', 'Sqrt',
     'Square', 'SquaredDifference', 'Step', 'Sub', 'Sum', 'Tanh',
   ]);
 });

@@ -54,6 +54,7 @@ export interface NativeAddon {
   slice: NativeKernelFn;
   pad: NativeKernelFn;
   concat: NativeKernelFn;
+  split: NativeKernelFn;
 }
 
 /** Where the build puts the addon ($SGDL_NATIVE_ADDON overrides it). */

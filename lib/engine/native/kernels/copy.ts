@@ -1,9 +1,10 @@
 /**
- * Slice, PadV2 and Concat of float32 tensors (src/copy.cc): contiguous
- * runs copied in parallel.
+ * Slice, PadV2, Concat and SplitV of float32 tensors (src/copy.cc):
+ * contiguous runs copied in parallel.
  *   slice block:  rank, shape, begin, size, x, y
  *   pad block:    rank, shape, before, after, value, x, y
  *   concat block: outer, count, (inner_i, x_i) for each input, y
+ *   split block:  outer, count, (inner_i, y_i) for each output, x
  */
 import * as tf from "@tensorflow/tfjs";
 import { allFloat, invoke, offset, output, sizeOf } from "./heap";
@@ -69,4 +70,27 @@ const concat: NativeKernel = {
   },
 };
 
-export const COPY_KERNELS: readonly NativeKernel[] = [slice, pad, concat];
+const splitV: NativeKernel = {
+  kernelName: tf.SplitV,
+  run(addon, { inputs, backend, attrs }) {
+    const { x } = inputs as { x: tf.TensorInfo };
+    if (!allFloat(x) || sizeOf(x.shape) === 0) return null;
+    const { numOrSizeSplits, axis } = attrs as unknown as tf.SplitVAttrs;
+    const ax = tf.util.parseAxisParam(axis, x.shape)[0]!;
+    let sizes: number[];
+    try {
+      sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
+    } catch {
+      return null; // the stock kernel reports the bad split
+    }
+    if (sizes.some((n) => n === 0)) return null;
+    const outer = sizeOf(x.shape.slice(0, ax));
+    const rest = sizeOf(x.shape.slice(ax + 1));
+    const outs = sizes.map((n) => output(backend, x.shape.map((d, i) => (i === ax ? n : d))));
+    invoke(addon.split, backend, [outer, outs.length,
+      ...outs.flatMap((t, i) => [sizes[i]! * rest, offset(backend, t)]), offset(backend, x)]);
+    return outs;
+  },
+};
+
+export const COPY_KERNELS: readonly NativeKernel[] = [slice, pad, concat, splitV];

@@ -176,6 +176,7 @@ NAPI_MODULE_INIT() {
   define(env, exports, "slice", kernel<slice>);
   define(env, exports, "pad", kernel<pad>);
   define(env, exports, "concat", kernel<concat>);
+  define(env, exports, "split", kernel<split>);
   set_threads(1);
   return exports;
 }

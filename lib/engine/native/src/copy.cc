@@ -1,4 +1,4 @@
-// Data movement: slice, constant pad and concat of float tensors in
+// Data movement: slice, constant pad, concat and split of float tensors in
 // row-major order, as runs of contiguous copies split over threads.
 // (ResNet's option-A shortcut pads channels and its gradient slices
 // them; DenseNet concatenates along channels and its gradient slices.)
@@ -141,6 +141,31 @@ void concat(const Call& call) {
   for (int64_t r = 0; r < outer; ++r) {
     for (int64_t i = 0; i < count; ++i) {
       std::memcpy(dst + r * total + at[i], src[i] + r * inner[i], inner[i] * sizeof(float));
+    }
+  }
+}
+
+// args: outer, count, then count pairs (inner_i, dst_i), then src: the
+// inverse of concat (tf.split, and concat's gradient).
+void split(const Call& call) {
+  const int64_t outer = call.i64(0);
+  const int64_t count = call.i64(1);
+  if (count < 1) throw Error("split: no outputs");
+  std::vector<int64_t> inner(count), at(count);
+  std::vector<float*> dst(count);
+  int64_t total = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    inner[i] = call.i64(2 + 2 * i);
+    dst[i] = call.f32(3 + 2 * i, outer * inner[i]);
+    at[i] = total;
+    total += inner[i];
+  }
+  const float* src = call.f32(2 + 2 * count, outer * total);
+  const int nt = outer * total >= kParallelMin ? threads() : 1;
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (int64_t r = 0; r < outer; ++r) {
+    for (int64_t i = 0; i < count; ++i) {
+      std::memcpy(dst[i] + r * inner[i], src + r * total + at[i], inner[i] * sizeof(float));
     }
   }
 }

@@ -21,5 +21,6 @@ void reduce(const Call& call);
 void slice(const Call& call);
 void pad(const Call& call);
 void concat(const Call& call);
+void split(const Call& call);
 
 }  // namespace sgdl
