@@ -17,10 +17,13 @@ export interface RunProvenance {
 
 const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
 
-/** "tfjs wasm (2 threads)". */
+/** "tfjs wasm (2 threads)", "native: oneDNN 2.6.3 under tfjs (1 thread)". */
 export function engineText(r: RunRecord): string {
-  const t = r.engine.threads;
-  return `tfjs ${r.engine.backend} (${t} thread${t === 1 ? "" : "s"})`;
+  const t = `${r.engine.threads} thread${r.engine.threads === 1 ? "" : "s"}`;
+  const onednn = r.engine.native?.onednn ?? r.engine.versions["onednn"];
+  return r.engine.backend === "native"
+    ? `native: oneDNN ${onednn ?? "?"} under tfjs (${t})`
+    : `tfjs ${r.engine.backend} (${t})`;
 }
 
 /** "0c98f5d1a2b3", "-dirty" when the tree had changes, "unknown" without git. */

@@ -171,6 +171,14 @@ describe("provenance", () => {
     assert.deepEqual(p.provenance.seeds, [0, 1, 2]);
   });
 
+  test("the native engine is named with its oneDNN version, records of two engines both", () => {
+    const native = fakeRecord({ optimizer: "sgdl", test: [0.5] });
+    native.engine = { backend: "native", threads: 1, versions: { onednn: "2.6.3" }, skipped: [],
+      notes: [], native: { onednn: "2.6.3", isa: "avx512_core" } };
+    const p = provenanceOf([native, fakeRecord({ optimizer: "sgdm", test: [0.5] })]);
+    assert.match(p.line, / · native: oneDNN 2\.6\.3 under tfjs \(1 thread\), tfjs wasm \(2 threads\) · /);
+  });
+
   test("mixed commits and a stand-in are all named", () => {
     const rs = [
       fakeRecord({ optimizer: "sgdl", commit: "aaaaaaaaaaaaaaaa", dirty: true, standIn: true, test: [0.5] }),
