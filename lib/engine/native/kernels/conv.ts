@@ -95,19 +95,32 @@ const fusedConv2d: NativeKernel = {
   },
 };
 
+/**
+ * A backward conv: `wanted` (dx or dfilter) from `a` and `b` (dy and the
+ * filter, or x and dy), the forward geometry from x's and the filter's
+ * shapes.
+ */
+function backward(
+  kind: number, addon: NativeAddon, backend: WasmBackend, a: tf.TensorInfo,
+  b: tf.TensorInfo, xShape: number[], filterShape: number[], wanted: number[],
+  attrs: tf.Conv2DBackpropInputAttrs | tf.Conv2DBackpropFilterAttrs,
+): tf.TensorInfo | null {
+  if (!allFloat(a, b)) return null;
+  const geo = convGeometryArgs(kind, xShape as Shape4, filterShape as Shape4,
+    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, attrs.dataFormat, false);
+  const out = output(backend, [...wanted]);
+  invoke(addon.conv, backend, [...geo, offset(backend, a), offset(backend, b),
+    offset(backend, out), -1]);
+  return out;
+}
+
 const backpropInput: NativeKernel = {
   kernelName: tf.Conv2DBackpropInput,
   run(addon, { inputs, backend, attrs }) {
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    if (!allFloat(dy, filter)) return null;
     const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-    const geo = convGeometryArgs(CONV_BACKWARD_DATA, a.inputShape as Shape4,
-      filter.shape as Shape4, a.strides, 1, a.pad, a.dimRoundingMode,
-      a.dataFormat, false);
-    const dx = output(backend, [...a.inputShape]);
-    invoke(addon.conv, backend, [...geo, offset(backend, dy),
-      offset(backend, filter), offset(backend, dx), -1]);
-    return dx;
+    return backward(CONV_BACKWARD_DATA, addon, backend, dy, filter, a.inputShape,
+      filter.shape, a.inputShape, a);
   },
 };
 
@@ -115,15 +128,9 @@ const backpropFilter: NativeKernel = {
   kernelName: tf.Conv2DBackpropFilter,
   run(addon, { inputs, backend, attrs }) {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    if (!allFloat(x, dy)) return null;
     const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-    const geo = convGeometryArgs(CONV_BACKWARD_FILTER, x.shape as Shape4,
-      a.filterShape as Shape4, a.strides, 1, a.pad, a.dimRoundingMode,
-      a.dataFormat, false);
-    const dw = output(backend, [...a.filterShape]);
-    invoke(addon.conv, backend, [...geo, offset(backend, x),
-      offset(backend, dy), offset(backend, dw), -1]);
-    return dw;
+    return backward(CONV_BACKWARD_FILTER, addon, backend, x, dy, x.shape,
+      a.filterShape, a.filterShape, a);
   },
 };
 

@@ -57,14 +57,7 @@ struct Conv {
   dnnl::reorder r_src, r_wei, r_dst;
 };
 
-Cache<Conv>& cache() {
-  static Cache<Conv>* c = [] {
-    auto* p = new Cache<Conv>();
-    register_cache([p] { return p->size(); }, [p] { p->clear(); });
-    return p;
-  }();
-  return *c;
-}
+Cache<Conv>& cache() { return registered_cache<Conv>(); }
 
 struct Geometry {
   memory::dims src, wei, dst, strides, dilates, pad_l, pad_r;

@@ -120,54 +120,47 @@ void pad(const Call& call) {
   copy_box(src, s, zero, dst, d, before, s);
 }
 
-// args: outer, count, then count pairs (inner_i, src_i), then dst.
-// Input i is [outer, inner_i]; the output is [outer, sum inner_i].
-void concat(const Call& call) {
+namespace {
+
+// Concat (join: parts -> whole) or split (whole -> parts) of
+// [outer, inner_i] parts along the inner axis of an [outer, sum inner_i]
+// whole. args: outer, count, count pairs (inner_i, part_i), whole.
+void join_or_split(const Call& call, bool join) {
   const int64_t outer = call.i64(0);
   const int64_t count = call.i64(1);
-  if (count < 1) throw Error("concat: no inputs");
+  if (count < 1) throw Error(join ? "concat: no inputs" : "split: no outputs");
   std::vector<int64_t> inner(count), at(count);
-  std::vector<const float*> src(count);
+  std::vector<float*> part(count);
   int64_t total = 0;
   for (int64_t i = 0; i < count; ++i) {
     inner[i] = call.i64(2 + 2 * i);
-    src[i] = call.f32(3 + 2 * i, outer * inner[i]);
+    part[i] = call.f32(3 + 2 * i, outer * inner[i]);
     at[i] = total;
     total += inner[i];
   }
-  float* dst = call.f32(2 + 2 * count, outer * total);
+  float* whole = call.f32(2 + 2 * count, outer * total);
   const int nt = outer * total >= kParallelMin ? threads() : 1;
 #pragma omp parallel for num_threads(nt) schedule(static)
   for (int64_t r = 0; r < outer; ++r) {
     for (int64_t i = 0; i < count; ++i) {
-      std::memcpy(dst + r * total + at[i], src[i] + r * inner[i], inner[i] * sizeof(float));
+      float* w = whole + r * total + at[i];
+      float* p = part[i] + r * inner[i];
+      if (join) {
+        std::memcpy(w, p, inner[i] * sizeof(float));
+      } else {
+        std::memcpy(p, w, inner[i] * sizeof(float));
+      }
     }
   }
 }
 
-// args: outer, count, then count pairs (inner_i, dst_i), then src: the
+}  // namespace
+
+// args: outer, count, then count pairs (inner_i, x_i), then y.
+void concat(const Call& call) { join_or_split(call, true); }
+
+// args: outer, count, then count pairs (inner_i, y_i), then x: the
 // inverse of concat (tf.split, and concat's gradient).
-void split(const Call& call) {
-  const int64_t outer = call.i64(0);
-  const int64_t count = call.i64(1);
-  if (count < 1) throw Error("split: no outputs");
-  std::vector<int64_t> inner(count), at(count);
-  std::vector<float*> dst(count);
-  int64_t total = 0;
-  for (int64_t i = 0; i < count; ++i) {
-    inner[i] = call.i64(2 + 2 * i);
-    dst[i] = call.f32(3 + 2 * i, outer * inner[i]);
-    at[i] = total;
-    total += inner[i];
-  }
-  const float* src = call.f32(2 + 2 * count, outer * total);
-  const int nt = outer * total >= kParallelMin ? threads() : 1;
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (int64_t r = 0; r < outer; ++r) {
-    for (int64_t i = 0; i < count; ++i) {
-      std::memcpy(dst[i] + r * inner[i], src + r * total + at[i], inner[i] * sizeof(float));
-    }
-  }
-}
+void split(const Call& call) { join_or_split(call, false); }
 
 }  // namespace sgdl

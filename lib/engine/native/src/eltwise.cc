@@ -77,14 +77,7 @@ struct Eltwise {
   dnnl::memory::desc md;
 };
 
-Cache<Eltwise>& eltwise_cache() {
-  static Cache<Eltwise>* c = [] {
-    auto* p = new Cache<Eltwise>();
-    register_cache([p] { return p->size(); }, [p] { p->clear(); });
-    return p;
-  }();
-  return *c;
-}
+Cache<Eltwise>& eltwise_cache() { return registered_cache<Eltwise>(); }
 
 void onednn_unary(dnnl::algorithm alg, int64_t n, const float* x, float* y) {
   double k[2] = {static_cast<double>(alg), static_cast<double>(n)};

@@ -63,6 +63,17 @@ class Cache {
 void register_cache(std::function<size_t()> size, std::function<void()> clear);
 void clear_caches();
 
+// A process-wide cache of T, registered with stats() and clear_caches().
+template <typename T>
+Cache<T>& registered_cache() {
+  static Cache<T>* c = [] {
+    auto* p = new Cache<T>();
+    register_cache([p] { return p->size(); }, [p] { p->clear(); });
+    return p;
+  }();
+  return *c;
+}
+
 // Builds a key from numbers.
 std::string key_of(const double* v, size_t n, const char* tag);
 
