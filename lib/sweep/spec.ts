@@ -32,7 +32,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { allPlans, PROFILES, SECTIONS } from "../experiments";
 import {
-  candidateIds, canonicalJson, ConfigError, parseConfig, PRESETS, preset,
+  candidateIds, canonicalJson, ConfigError, parseConfig, PRESETS, preset, setKeyPath,
   shortHash, type TrainConfig,
 } from "../train";
 
@@ -216,22 +216,6 @@ export function loadSpec(path: string): SweepSpec {
 }
 
 /** Sets `value` at a dotted key path, creating objects on the way. */
-function setPath(obj: Record<string, unknown>, key: string, value: unknown): void {
-  const keys = key.split(".");
-  if (keys.some((k) => k === "")) throw new ConfigError([`${key}: empty key in path`]);
-  let o = obj;
-  keys.slice(0, -1).forEach((k, i) => {
-    const next = o[k];
-    if (next === undefined) {
-      o[k] = {};
-    } else if (typeof next !== "object" || next === null || Array.isArray(next)) {
-      throw new ConfigError([`${key}: ${keys.slice(0, i + 1).join(".")} is not an object`]);
-    }
-    o = o[k] as Record<string, unknown>;
-  });
-  o[keys[keys.length - 1]!] = structuredClone(value);
-}
-
 /** The grid's points in order: the last key varies fastest. */
 export function gridPoints(grid: Record<string, unknown[]>): Array<Record<string, unknown>> {
   const keys = Object.keys(grid);
@@ -256,10 +240,10 @@ function pointInput(spec: SweepSpec, point: Record<string, unknown>): Record<str
   const base: unknown = typeof p === "string" ? preset(p)
     : typeof spec.base === "string" ? preset(spec.base) : spec.base;
   const out = structuredClone((base ?? {}) as Record<string, unknown>);
-  for (const [k, v] of Object.entries(spec.set)) setPath(out, ALIASES[k] ?? k, v);
+  for (const [k, v] of Object.entries(spec.set)) setKeyPath(out, ALIASES[k] ?? k, structuredClone(v), k);
   for (const [k, v] of Object.entries(point)) {
     if (k === "preset") continue;
-    setPath(out, ALIASES[k] ?? k, v);
+    setKeyPath(out, ALIASES[k] ?? k, structuredClone(v), k);
   }
   return out;
 }

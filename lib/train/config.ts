@@ -594,25 +594,42 @@ export function applyOverrides(
     if (eq <= 0) {
       throw new ConfigError([`--set ${s}: expected key.path=value`]);
     }
-    const keys = s.slice(0, eq).trim().split(".");
-    if (keys.some((k) => k === "")) {
-      throw new ConfigError([`--set ${s}: empty key in "${s.slice(0, eq)}"`]);
-    }
-    const value = parseValue(s.slice(eq + 1));
-    let obj: Record<string, unknown> = out;
-    keys.slice(0, -1).forEach((k, i) => {
-      const next = obj[k];
-      if (next === undefined) {
-        obj[k] = {};
-      } else if (typeof next !== "object" || next === null || Array.isArray(next)) {
-        const at = keys.slice(0, i + 1).join(".");
-        throw new ConfigError([`--set ${s}: ${at} is not an object`]);
-      }
-      obj = obj[k] as Record<string, unknown>;
-    });
-    obj[keys[keys.length - 1]!] = value;
+    setKeyPath(out, s.slice(0, eq).trim(), parseValue(s.slice(eq + 1)), `--set ${s}`);
   }
   return out;
+}
+
+/** Keys no path may walk: they reach Object.prototype, not the config. */
+const UNSAFE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Sets `value` at a dotted key path of `obj` ("optimizer.lr"), creating
+ * objects on the way. Only own properties are walked, and `__proto__`,
+ * `constructor` and `prototype` are refused, so no path reaches an
+ * object's prototype. Errors are ConfigErrors starting with `label`.
+ */
+export function setKeyPath(
+  obj: Record<string, unknown>, path: string, value: unknown, label = path,
+): void {
+  const keys = path.split(".");
+  if (keys.some((k) => k === "")) {
+    throw new ConfigError([`${label}: empty key in "${path}"`]);
+  }
+  const unsafe = keys.find((k) => UNSAFE_KEYS.has(k));
+  if (unsafe !== undefined) {
+    throw new ConfigError([`${label}: "${unsafe}" is not a config key`]);
+  }
+  let o = obj;
+  keys.slice(0, -1).forEach((k, i) => {
+    const next = Object.hasOwn(o, k) ? o[k] : undefined;
+    if (next === undefined) {
+      o[k] = {};
+    } else if (typeof next !== "object" || next === null || Array.isArray(next)) {
+      throw new ConfigError([`${label}: ${keys.slice(0, i + 1).join(".")} is not an object`]);
+    }
+    o = o[k] as Record<string, unknown>;
+  });
+  o[keys[keys.length - 1]!] = value;
 }
 
 function parseValue(text: string): unknown {

@@ -2,7 +2,7 @@
  * lib/train: one training loop for every experiment of the paper.
  *
  * - config:     TrainConfigSchema (zod, strict), parseConfig, ConfigError,
- *               applyOverrides (--set key.path=value), TrainConfig types
+ *               applyOverrides (--set key.path=value), setKeyPath, TrainConfig types
  * - hash:       configHash, canonicalJson, candidateIds (run ids)
  * - train:      train(config, opts) -> RunRecord: cached, locked,
  *               resumable; findRecord (look up without training),
@@ -19,7 +19,7 @@
  * - presets:    PRESETS, preset(name)
  */
 export {
-  applyOverrides, ConfigError, datasetKind, parseConfig, TrainConfigSchema,
+  applyOverrides, ConfigError, datasetKind, parseConfig, setKeyPath, TrainConfigSchema,
 } from "./config";
 export type {
   AugmentSpec, DataKind, DatasetSpec, ModelSpec, OptimizerSpec, ScheduleSpec,

@@ -321,3 +321,13 @@ test("plan: a profile's section plans as a sweep, each distinct config once", ()
   assert.throws(() => parseSpec({ plan: { profile: "gpu" } }), /plan\.profile/);
   assert.throws(() => parseSpec({ plan: { profile: "cpu", sections: ["7"] } }), /plan\.sections/);
 });
+
+test("grid and set keys cannot reach a prototype", () => {
+  for (const spec of [
+    { base: "smoke", grid: { "__proto__.x": [1] } },
+    { base: "smoke", set: { "constructor.prototype.x": 1 }, grid: { seed: [0] } },
+  ]) {
+    assert.throws(() => expandSpec(parseSpec(spec)), /is not a config key/);
+  }
+  assert.equal(({} as Record<string, unknown>)["x"], undefined);
+});

@@ -134,4 +134,20 @@ describe("--set overrides", () => {
     assert.throws(() => applyOverrides(minimal, ["seed"]), /expected key\.path=value/);
     assert.throws(() => applyOverrides(minimal, ["epochs.x=1"]), /epochs is not an object/);
   });
+
+  test("no key path reaches a prototype", () => {
+    for (const set of ["__proto__.polluted=1", "constructor.prototype.polluted=1",
+      "optimizer.__proto__.polluted=1", "model.constructor=1"]) {
+      assert.throws(() => applyOverrides(minimal, [set]), (e) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.match(e.message, /is not a config key/);
+        return true;
+      });
+    }
+    assert.equal(({} as Record<string, unknown>)["polluted"], undefined);
+    // A key inherited from Object.prototype is not walked as if it were set.
+    const c = parseConfig(applyOverrides(minimal, ["optimizer.lr=0.25"]));
+    assert.equal(c.optimizer.lr, 0.25);
+    assert.match(problems(applyOverrides(minimal, ["toString.x=1"])), /toString: unknown key/);
+  });
 });
