@@ -101,6 +101,62 @@ test("pickle: code-running globals are refused, truncation is reported", () => {
   assert.throws(() => unpickle(ok.subarray(0, 200), "cut.pkl"), /cut\.pkl: truncated pickle/);
 });
 
+/** Pickle opcodes by name, for the hostile files below. */
+const OP = {
+  PROTO2: [0x80, 2], EMPTY_LIST: [0x5d], BINPUT: (k: number) => [0x71, k],
+  BINGET: (k: number) => [0x68, k], MARK: [0x28], APPENDS: [0x65], APPEND: [0x61],
+  STOP: [0x2e], BININT1: (v: number) => [0x4b, v], POP: [0x30],
+} as const;
+
+test("pickle: shared memo references stay shared (a 'billion laughs' file is instant)", () => {
+  // L0 = [1, 1]; L(k+1) = [Lk, Lk] x 40 levels: 2^41 elements if copied.
+  const bytes: number[] = [...OP.PROTO2, ...OP.EMPTY_LIST, ...OP.BINPUT(0), ...OP.MARK,
+    ...OP.BININT1(1), ...OP.BININT1(1), ...OP.APPENDS];
+  for (let k = 0; k < 40; k++) {
+    bytes.push(...OP.EMPTY_LIST, ...OP.BINPUT(k + 1), ...OP.MARK, ...OP.BINGET(k),
+      ...OP.BINGET(k), ...OP.APPENDS);
+  }
+  bytes.push(...OP.STOP);
+  assert.ok(bytes.length < 500);
+  const t0 = performance.now();
+  const v = unpickle(Uint8Array.from(bytes), "laughs.pkl") as unknown[];
+  assert.ok(performance.now() - t0 < 1000, "linear in the file");
+  assert.equal(v.length, 2);
+  assert.equal(v[0], v[1], "the two halves are one shared list");
+});
+
+test("pickle: self-reference and deep nesting end cleanly, no stack overflow", () => {
+  // L = []; L.append(L)
+  const self = unpickle(Uint8Array.from([...OP.PROTO2, ...OP.EMPTY_LIST, ...OP.BINPUT(0),
+    ...OP.BINGET(0), ...OP.APPEND, ...OP.STOP]), "self.pkl") as unknown[];
+  assert.equal(self[0], self);
+  // 200,000 nested lists: [[[...]]]
+  const deep: number[] = [...OP.PROTO2];
+  for (let i = 0; i < 200_000; i++) deep.push(...OP.EMPTY_LIST);
+  for (let i = 1; i < 200_000; i++) deep.push(...OP.APPEND);
+  deep.push(...OP.STOP);
+  assert.throws(() => unpickle(Uint8Array.from(deep), "deep.pkl"),
+    /deep\.pkl: containers nested deeper than 10000/);
+});
+
+test("pickle: huge integers and negative shapes are refused quickly", () => {
+  const long4 = Buffer.alloc(9 + 200_000, 0x7f);
+  long4.set([0x80, 2, 0x8b], 0);
+  long4.writeUInt32LE(200_000, 3);
+  const t0 = performance.now();
+  assert.throws(() => unpickle(long4, "int.pkl"), /int\.pkl: .*a 200000-byte integer/);
+  assert.ok(performance.now() - t0 < 1000);
+  // A 1,000-byte integer (allowed) reads in linear time.
+  const ok = Buffer.alloc(7 + 1000 + 1, 0x01);
+  ok.set([0x80, 2, 0x8b], 0);
+  ok.writeUInt32LE(1000, 3);
+  ok[ok.length - 2] = 0x01;
+  ok[ok.length - 1] = 0x2e;
+  assert.equal(typeof unpickle(ok, "big.pkl"), "bigint");
+  const neg = makeImagenetPickle(new Uint8Array(3072), 1, 3072, [5], null, [-1, 3072]);
+  assert.throws(() => unpickle(neg, "neg.pkl"), /neg\.pkl: .*bad array dimension -1/);
+});
+
 test("idx round trip and size check", () => {
   const data = Uint8Array.from({ length: 2 * 28 * 28 }, (_, i) => i % 256);
   const f = writeIdx([2, 28, 28], data);

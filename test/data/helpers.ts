@@ -124,6 +124,7 @@ export function makeImagenetPickle(
   cols: number,
   labels: number[],
   mean: Float64Array | null,
+  dataShape: number[] = [rows, cols],
 ): Buffer {
   const parts: Buffer[] = [];
   const op = (...b: number[]) => parts.push(Buffer.from(b));
@@ -189,7 +190,7 @@ export function makeImagenetPickle(
   op(0x80, 4); // PROTO 4
   op(0x7d, 0x28); // EMPTY_DICT, MARK
   str("data");
-  array("u1", "|", [rows, cols], data);
+  array("u1", "|", dataShape, data);
   str("labels");
   op(0x5d, 0x28); // EMPTY_LIST, MARK
   labels.forEach(int);

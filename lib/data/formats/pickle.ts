@@ -7,8 +7,21 @@
  * Lib/pickletools.py) that knows only a fixed list of callables: numpy's
  * array and dtype reconstructors and `_codecs.encode`. Anything else is
  * refused with an error, so loading a file never runs code.
+ *
+ * Hostile files are bounded: memo references are shared, never copied
+ * (a "billion laughs" list of repeated references stays the size of its
+ * file), the result is finished without recursion (self-references and
+ * deep nesting cannot overflow the stack; nesting deeper than MAX_DEPTH
+ * is an error), integers are at most MAX_INT_BYTES long, and array
+ * shapes must be non-negative integers that the data fills exactly.
+ * Time and memory are linear in the file's size.
  */
 import { type NdArray, parseDType, product, typedFromBytes } from "./ndarray";
+
+/** Containers nested deeper than this are refused (Python's own limit is ~1,000). */
+export const MAX_DEPTH = 10_000;
+/** LONG1/LONG4 integers longer than this many bytes are refused. */
+export const MAX_INT_BYTES = 1024;
 
 /** A Python tuple (kept apart from lists). */
 export class PyTuple {
@@ -108,7 +121,13 @@ function dtypeOf(v: PyValue, where: string): PyDType {
 function shapeOf(v: PyValue, where: string): number[] {
   const items = v instanceof PyTuple ? v.items : Array.isArray(v) ? v : null;
   if (!items) throw new Error(`${where}: expected a shape tuple`);
-  return items.map((x) => Number(x));
+  return items.map((x) => {
+    const n = typeof x === "bigint" ? Number(x) : x;
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
+      throw new Error(`${where}: bad array dimension ${String(x)} (expected an integer >= 0)`);
+    }
+    return n;
+  });
 }
 
 function makeArray(
@@ -119,7 +138,13 @@ function makeArray(
 ): NdArray {
   const order = dt.byteorder === ">" ? ">" : "<";
   const dtype = parseDType(order + dt.descr.replace(/^[<>|=]/, ""), where);
-  return { dtype, shape, data: typedFromBytes(raw, dtype, product(shape), where) };
+  const count = product(shape);
+  const data = typedFromBytes(raw, dtype, count, where);
+  if (raw.length !== data.byteLength) {
+    throw new Error(`${where}: ${raw.length} data bytes for shape [${shape}] of ` +
+      `${dtype} (numpy needs exactly ${data.byteLength})`);
+  }
+  return { dtype, shape, data };
 }
 
 /** Unpickles `bytes`; `label` names the file in errors. */
@@ -220,19 +245,39 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
     throw new Error(`${where()}: BUILD on an unsupported object`);
   };
 
-  // Replace finished PendingArrays by their arrays.
-  const settle = (v: PyValue): PyValue => {
-    if (v instanceof PendingArray) {
-      if (!v.array) throw new Error(`${label}: array without data`);
-      return v.array;
+  // Replace finished PendingArrays by their arrays, in place: each
+  // container is visited once (shared references and cycles included),
+  // with an explicit stack instead of recursion.
+  const arrayOf = (v: PendingArray): NdArray => {
+    if (!v.array) throw new Error(`${label}: array without data`);
+    return v.array;
+  };
+  const settle = (root: PyValue): PyValue => {
+    if (root instanceof PendingArray) return arrayOf(root);
+    const seen = new Set<object>();
+    const todo: Array<[PyValue, number]> = [[root, 0]];
+    while (todo.length > 0) {
+      const [v, depth] = todo.pop()!;
+      if (v === null || typeof v !== "object" || seen.has(v)) continue;
+      seen.add(v);
+      if (depth > MAX_DEPTH) {
+        throw new Error(`${label}: containers nested deeper than ${MAX_DEPTH}`);
+      }
+      const items = Array.isArray(v) ? v : v instanceof PyTuple ? v.items : null;
+      if (items !== null) {
+        for (let i = 0; i < items.length; i++) {
+          const x = items[i]!;
+          if (x instanceof PendingArray) items[i] = arrayOf(x);
+          else todo.push([x, depth + 1]);
+        }
+      } else if (v instanceof Map) {
+        for (const [k, x] of v) {
+          if (x instanceof PendingArray) v.set(k, arrayOf(x));
+          else todo.push([x, depth + 1]);
+        }
+      }
     }
-    if (Array.isArray(v)) return v.map(settle);
-    if (v instanceof Map) {
-      for (const [k, x] of v) v.set(k, settle(x));
-      return v;
-    }
-    if (v instanceof PyTuple) return new PyTuple(v.items.map(settle));
-    return v;
+    return root;
   };
 
   for (;;) {
@@ -260,9 +305,13 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
       }
       case 0x8a: case 0x8b: { // LONG1, LONG4
         const n = op === 0x8a ? u8() : u32();
+        if (n > MAX_INT_BYTES) {
+          throw new Error(`${where()}: a ${n}-byte integer (at most ${MAX_INT_BYTES} are read)`);
+        }
         const b = take(n);
-        let v = 0n;
-        for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+        // Little-endian two's complement, read in one step (linear time).
+        const hex = Buffer.from(b).reverse().toString("hex");
+        let v = n === 0 ? 0n : BigInt(`0x${hex}`);
         if (n > 0 && (b[n - 1]! & 0x80)) v -= 1n << BigInt(8 * n);
         const num = Number(v);
         stack.push(Number.isSafeInteger(num) ? num : v);
