@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { gzipSync } from "node:zlib";
 import {
   crc32,
   dictArray,
@@ -155,6 +156,61 @@ test("pickle: huge integers and negative shapes are refused quickly", () => {
   assert.equal(typeof unpickle(ok, "big.pkl"), "bigint");
   const neg = makeImagenetPickle(new Uint8Array(3072), 1, 3072, [5], null, [-1, 3072]);
   assert.throws(() => unpickle(neg, "neg.pkl"), /neg\.pkl: .*bad array dimension -1/);
+});
+
+test("hostile npy, npz and zip: one clear error naming the file, never a raw RangeError", () => {
+  const npy = makeNpy("|u1", [3, 4], new Uint8Array(12));
+  const cases: Array<[string, () => unknown, RegExp]> = [
+    ["short npy", () => readNpy(npy.subarray(0, 8), "s.npy"), /s\.npy: not a \.npy file/],
+    ["npy header past the end", () => readNpy(npy.subarray(0, 40), "h.npy"), /h\.npy: truncated \.npy header/],
+    ["bad shape", () => readNpy(Buffer.from(npy.toString("latin1").replace("(3, 4)", "(3, 5x)"),
+      "latin1"), "x.npy"), /x\.npy: bad dimension '5x'/],
+    ["zip offsets past the end", () => {
+      const z = makeZip([{ name: "a.npy", data: npy }]);
+      z.writeUInt32LE(0x7fffffff, z.length - 6); // central directory offset
+      return zipMembers(z, "o.npz");
+    }, /o\.npz: corrupt zip/],
+    ["local header past the end", () => {
+      const z = makeZip([{ name: "a.npy", data: npy }]);
+      const m = { ...zipMembers(z, "l.npz")[0]!, headerOffset: z.length - 2 };
+      return zipRead(z, m, "l.npz");
+    }, /l\.npz: corrupt zip \(offset/],
+  ];
+  for (const [what, run, want] of cases) {
+    assert.throws(run, (e) => {
+      assert.ok(!(e instanceof RangeError), `${what}: ${String(e)}`);
+      assert.match((e as Error).message, want, what);
+      return true;
+    });
+  }
+});
+
+test("inflate stops at the declared size: a zip bomb is an error, not an allocation", () => {
+  const big = new Uint8Array(64 * 2 ** 20); // 64 MiB of zeros deflate to ~64 KiB
+  const z = makeZip([{ name: "bomb.npy", data: big }], true);
+  const m = { ...zipMembers(z, "b.npz")[0]!, size: 1000 };
+  assert.throws(() => zipRead(z, m, "b.npz"), /b\.npz: bomb\.npy: inflates past its declared 1000 bytes/);
+  const gz = gzipSync(big);
+  gz.writeUInt32LE(1000, gz.length - 4); // the trailer claims 1,000 bytes
+  assert.throws(() => readIdx(gz, "t10k.gz"), /t10k\.gz: inflates past its declared 1000 bytes/);
+  assert.throws(() => readIdx(Buffer.from([0x1f, 0x8b, 8, 0, ...new Array(30).fill(7)]), "junk.gz"),
+    /junk\.gz: corrupt compressed data/);
+});
+
+test("hostile idx and wav headers: clear errors", () => {
+  assert.throws(() => readIdx(Uint8Array.from([0, 0, 8, 3, 0, 0]), "a.idx"),
+    /a\.idx: truncated IDX header \(3 dimensions declared\)/);
+  const wav = writeWav16(new Float32Array(10), 16000);
+  for (const [field, value, want] of [[22, 0, /0 channels/], [34, 0, /0 bits/], [34, 12, /12 bits/]] as const) {
+    const bad = Buffer.from(wav);
+    bad.writeUInt16LE(value, field);
+    assert.throws(() => readWav(bad, "c.wav"), (e) => {
+      assert.match((e as Error).message, /^c\.wav: bad WAV format/);
+      assert.match((e as Error).message, want);
+      return true;
+    });
+  }
+  assert.throws(() => readWav(wav.subarray(0, 30), "t.wav"), /t\.wav: truncated fmt chunk/);
 });
 
 test("idx round trip and size check", () => {

@@ -15,9 +15,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
 import { type Checksum, md5, verifyBytes } from "../checksum";
-import { readIdx } from "../formats";
+import { gunzipBounded, readIdx } from "../formats";
 import type { ImageDataset, ImageSplit, StandIn } from "../types";
 import { notFound } from "./common";
 
@@ -66,7 +65,7 @@ function readFile(dir: string, base: string, verify: boolean): Uint8Array {
     );
   }
   let bytes: Uint8Array = readFileSync(path);
-  if (path.endsWith(".gz")) bytes = gunzipSync(bytes);
+  if (path.endsWith(".gz")) bytes = gunzipBounded(bytes, path);
   if (verify) {
     verifyBytes(bytes, FASHION_MNIST_MD5[base]!, `${path} (uncompressed)`);
   }

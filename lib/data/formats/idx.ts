@@ -3,7 +3,7 @@
  * header (0, 0, type, ndim), ndim uint32 sizes, then the data. Optionally
  * gzip-compressed (.gz).
  */
-import { gunzipSync } from "node:zlib";
+import { gunzipBounded } from "./inflate";
 
 export interface IdxArray {
   shape: number[];
@@ -13,7 +13,7 @@ export interface IdxArray {
 /** Parses an IDX file of unsigned bytes (type 0x08). */
 export function readIdx(bytes: Uint8Array, label = "idx"): IdxArray {
   let b = bytes;
-  if (b[0] === 0x1f && b[1] === 0x8b) b = gunzipSync(b);
+  if (b[0] === 0x1f && b[1] === 0x8b) b = gunzipBounded(b, label);
   if (b.length < 4 || b[0] !== 0 || b[1] !== 0) {
     throw new Error(`${label}: not an IDX file (bad magic)`);
   }
@@ -21,6 +21,9 @@ export function readIdx(bytes: Uint8Array, label = "idx"): IdxArray {
     throw new Error(`${label}: IDX type 0x${b[2]!.toString(16)} (want 0x08)`);
   }
   const ndim = b[3]!;
+  if (b.length < 4 + 4 * ndim) {
+    throw new Error(`${label}: truncated IDX header (${ndim} dimensions declared)`);
+  }
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const shape: number[] = [];
   for (let i = 0; i < ndim; i++) shape.push(dv.getUint32(4 + 4 * i, false));

@@ -1,6 +1,7 @@
 /**
  * File formats, read in plain TypeScript: tar(.gz) streams, zip, numpy
- * .npy/.npz, Python pickles of numpy arrays, IDX, WAV, CRC-32.
+ * .npy/.npz, Python pickles of numpy arrays, IDX, WAV, CRC-32, and
+ * bounded inflate (gzip, raw deflate).
  */
 export { readTar, extractTar, fileSink, memorySink, memberPath } from "./tar";
 export type { TarEntry, TarSink, TarVisitor } from "./tar";
@@ -17,5 +18,6 @@ export type { IdxArray } from "./idx";
 export { readWav, writeWav16 } from "./wav";
 export type { Wav } from "./wav";
 export { crc32 } from "./crc32";
+export { gunzipBounded, inflateRawBounded, INFLATE_MARGIN } from "./inflate";
 export { readCifarBin, writeCifarBin, CIFAR_PIXELS } from "./cifar-bin";
 export type { CifarRecords } from "./cifar-bin";

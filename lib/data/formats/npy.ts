@@ -9,13 +9,18 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** Parses one .npy file. */
 export function readNpy(bytes: Uint8Array, label = "npy"): NdArray {
-  if (!MAGIC.every((v, i) => bytes[i] === v)) {
-    throw new Error(`${label}: not a .npy file (bad magic)`);
+  if (bytes.length < 10 || !MAGIC.every((v, i) => bytes[i] === v)) {
+    throw new Error(`${label}: not a .npy file (bad magic or shorter than its header)`);
   }
   const major = bytes[6]!;
+  if (major < 1 || major > 3) throw new Error(`${label}: unknown .npy version ${major}`);
+  const start = major === 1 ? 10 : 12;
+  if (bytes.length < start) throw new Error(`${label}: truncated .npy header`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
-  const start = major === 1 ? 10 : 12;
+  if (start + headerLen > bytes.length) {
+    throw new Error(`${label}: truncated .npy header (${headerLen} bytes declared)`);
+  }
   const header = Buffer.from(
     bytes.subarray(start, start + headerLen),
   ).toString("latin1");
@@ -32,7 +37,13 @@ export function readNpy(bytes: Uint8Array, label = "npy"): NdArray {
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "")
-    .map((s) => Number(s.replace(/L$/, "")));
+    .map((s) => {
+      if (!/^\d+L?$/.test(s)) throw new Error(`${label}: bad dimension '${s}' in shape (${shapeText})`);
+      return Number(s.replace(/L$/, ""));
+    });
+  if (!Number.isSafeInteger(product(shape))) {
+    throw new Error(`${label}: shape (${shapeText}) is too large`);
+  }
   const dtype = parseDType(descr, label);
   const data = typedFromBytes(
     bytes.subarray(start + headerLen),

@@ -27,8 +27,14 @@ export function readWav(bytes: Uint8Array, label = "wav"): Wav {
     let size = dv.getUint32(p + 4, true);
     const body = p + 8;
     if (id === "fmt ") {
+      if (body + 16 > bytes.length || (size < 16)) {
+        throw new Error(`${label}: truncated fmt chunk`);
+      }
       let format = dv.getUint16(body, true);
-      if (format === 0xfffe) format = dv.getUint16(body + 24, true);
+      if (format === 0xfffe) {
+        if (body + 26 > bytes.length) throw new Error(`${label}: truncated fmt chunk`);
+        format = dv.getUint16(body + 24, true);
+      }
       fmt = {
         format,
         channels: dv.getUint16(body + 2, true),
@@ -56,6 +62,9 @@ function decode(
   f: { format: number; channels: number; rate: number; bits: number },
   label: string,
 ): Wav {
+  if (f.channels < 1 || f.bits < 8 || f.bits % 8 !== 0) {
+    throw new Error(`${label}: bad WAV format (${f.channels} channels, ${f.bits} bits)`);
+  }
   const width = f.bits / 8;
   const frame = width * f.channels;
   const n = Math.floor(size / frame);
