@@ -147,8 +147,11 @@ const imageFields = {
 };
 
 /** Which official training batch files to read (null: all). */
+/** Batch file numbers 1..max, each at most once (a repeat would duplicate images). */
 const batchFiles = (max: number) =>
-  z.array(z.number().int().min(1).max(max)).min(1).nullable().default(null);
+  z.array(z.number().int().min(1).max(max)).min(1).max(max)
+    .refine((xs) => new Set(xs).size === xs.length, "each batch file at most once")
+    .nullable().default(null);
 
 const Cifar10Spec = z.object({
   name: z.literal("cifar10"),

@@ -127,6 +127,7 @@ describe("command line", () => {
     assert.equal(o.env["SGDL_FRESH"], "1");
     assert.ok(o.flags.has("--no-pdf"));
     assert.throws(() => parseCli(["--profile", "huge"]), /--profile must be one of/);
+    assert.throws(() => parseCli(["--param", "profile=bogus"]), /--param profile must be one of smoke, cpu, paper, got bogus/);
     assert.throws(() => parseCli(["--bogus"]), /unknown option/);
   });
 });

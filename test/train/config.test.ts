@@ -135,6 +135,15 @@ describe("--set overrides", () => {
     assert.throws(() => applyOverrides(minimal, ["epochs.x=1"]), /epochs is not an object/);
   });
 
+  test("batch files: each at most once (no silently doubled images, no huge lists)", () => {
+    assert.match(problems(applyOverrides(minimal, ["dataset.trainBatches=[1,1]"])),
+      /dataset\.trainBatches: each batch file at most once/);
+    const huge = `dataset.trainBatches=${JSON.stringify(new Array(200_000).fill(1))}`;
+    const t0 = performance.now();
+    assert.match(problems(applyOverrides(minimal, [huge])), /dataset\.trainBatches: /);
+    assert.ok(performance.now() - t0 < 2000);
+  });
+
   test("no key path reaches a prototype", () => {
     for (const set of ["__proto__.polluted=1", "constructor.prototype.polluted=1",
       "optimizer.__proto__.polluted=1", "model.constructor=1"]) {

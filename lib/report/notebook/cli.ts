@@ -45,17 +45,13 @@ export function parseCli(argv: string[], flags: string[] = []): CliOptions {
       return v;
     };
     switch (key) {
-      case "--profile": {
-        const p = next();
-        if (!(PROFILES as readonly string[]).includes(p)) {
-          throw new UsageError(`--profile must be one of ${PROFILES.join(", ")}, got ${p}`);
-        }
-        out.params["profile"] = p;
+      case "--profile":
+        out.params["profile"] = checkedProfile(next(), "--profile");
         break;
-      }
       case "--param": {
         const [k, v] = parseAssignment(next());
-        out.params[k] = v;
+        // The profile is checked however it is given.
+        out.params[k] = k === "profile" ? checkedProfile(String(v), "--param profile") : v;
         break;
       }
       case "--cell-timeout": {
@@ -87,4 +83,11 @@ export function parseCli(argv: string[], flags: string[] = []): CliOptions {
     }
   }
   return out;
+}
+
+function checkedProfile(p: string, from: string): string {
+  if (!(PROFILES as readonly string[]).includes(p)) {
+    throw new UsageError(`${from} must be one of ${PROFILES.join(", ")}, got ${p}`);
+  }
+  return p;
 }
