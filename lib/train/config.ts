@@ -541,9 +541,30 @@ export class ConfigError extends Error {
 
 /** Validates, fills defaults; throws ConfigError naming the keys. */
 export function parseConfig(input: unknown): TrainConfig {
+  const deep = tooDeep(input, MAX_CONFIG_DEPTH);
+  if (deep !== null) {
+    throw new ConfigError([`${deep}: nested deeper than ${MAX_CONFIG_DEPTH} levels`]);
+  }
   const r = TrainConfigSchema.safeParse(input);
   if (!r.success) throw new ConfigError(r.error.issues.map(describeIssue));
   return r.data;
+}
+
+/** Deeper configs are refused before anything recurses into them. */
+export const MAX_CONFIG_DEPTH = 64;
+
+/** The path of the first value nested deeper than `max`, or null (no recursion). */
+function tooDeep(input: unknown, max: number): string | null {
+  const todo: Array<[unknown, PropertyKey[]]> = [[input, []]];
+  while (todo.length > 0) {
+    const [v, path] = todo.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (path.length >= max) return pathOf(path);
+    for (const [k, x] of Object.entries(v)) {
+      todo.push([x, [...path, Array.isArray(v) ? Number(k) : k]]);
+    }
+  }
+  return null;
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
@@ -589,6 +610,10 @@ export function applyOverrides(
   input: unknown,
   sets: readonly string[],
 ): Record<string, unknown> {
+  const deep = tooDeep(input, MAX_CONFIG_DEPTH);
+  if (deep !== null) {
+    throw new ConfigError([`${deep}: nested deeper than ${MAX_CONFIG_DEPTH} levels`]);
+  }
   const out = structuredClone(
     (input ?? {}) as Record<string, unknown>,
   );

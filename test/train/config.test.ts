@@ -144,6 +144,18 @@ describe("--set overrides", () => {
     assert.ok(performance.now() - t0 < 2000);
   });
 
+  test("a deeply nested value (custom model args) is one clear error, not a stack overflow", () => {
+    let args: unknown = 1;
+    for (let i = 0; i < 100_000; i++) args = { a: args };
+    const cfg = { ...minimal, model: { kind: "custom", name: "x", args } };
+    assert.throws(() => applyOverrides(cfg, ["seed=1"]), /nested deeper than 64 levels/);
+    assert.throws(() => parseConfig(cfg), (e) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.match(e.message, /model\.args\.a\.a.*: nested deeper than 64 levels/);
+      return true;
+    });
+  });
+
   test("no key path reaches a prototype", () => {
     for (const set of ["__proto__.polluted=1", "constructor.prototype.polluted=1",
       "optimizer.__proto__.polluted=1", "model.constructor=1"]) {
