@@ -27,25 +27,47 @@ let counter = 0;
 /** Temporary files are `.<name>.<pid>.<n>.tmp` beside the target. */
 const TMP = /^\..+\.\d+\.\d+\.tmp$/;
 
-/** Writes `data` to `path` atomically (temp file, fsync, rename). */
+/** A write that failed: names the file, the bytes and the cause (ENOSPC...). */
+export class WriteError extends Error {
+  constructor(readonly path: string, bytes: number, override readonly cause: unknown) {
+    const c = cause as NodeJS.ErrnoException;
+    const why = c.code === "ENOSPC" ? "the disk is full"
+      : c.code === "EDQUOT" ? "the disk quota is exceeded"
+        : c.code === "EACCES" || c.code === "EPERM" ? "permission denied"
+          : c.message;
+    super(`cannot write ${path} (${bytes} bytes): ${why}; nothing was replaced`);
+    this.name = "WriteError";
+  }
+}
+
+/**
+ * Writes `data` to `path` atomically (temp file, fsync, rename). A failed
+ * write (a full disk, say) removes its temporary file, leaves the old
+ * file as it was and throws a WriteError naming the file.
+ */
 export function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   faults: Faults = {},
 ): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${counter++}.tmp`);
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  const fd = openSync(tmp, "wx");
   try {
-    let off = 0;
-    while (off < bytes.length) {
-      off += writeSync(fd, bytes, off, bytes.length - off);
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(tmp, "wx");
+    try {
+      let off = 0;
+      while (off < bytes.length) {
+        off += writeSync(fd, bytes, off, bytes.length - off);
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new WriteError(path, bytes.length, err);
   }
   faults.beforeRename?.(path);
   envFault(path);

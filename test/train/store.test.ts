@@ -3,13 +3,13 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
   acquireLock, isLockHeld, LockTimeoutError, readLock, readRecord,
-  removeStaleTemps, type RunRecord, writeFileAtomic, writeRecord,
+  removeStaleTemps, type RunRecord, writeFileAtomic, WriteError, writeRecord,
 } from "../../lib/train";
 import { tempRuns } from "./helpers";
 
@@ -23,7 +23,43 @@ function deadPid(): number {
   return Number(String(r.stdout));
 }
 
+/** A 64 KiB tmpfs (root only), or null where mounting is not allowed. */
+function tinyDisk(): { dir: string; done: () => void } | null {
+  const dir = mkdtempSync(join(tmpdir(), "sgdl-tiny-"));
+  const r = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]);
+  if (r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+  return {
+    dir,
+    done: () => {
+      spawnSync("umount", [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe("atomic writes", () => {
+  const disk = tinyDisk();
+  test("a full disk: a WriteError naming the file, the old file kept, no temp left", {
+    skip: disk === null ? "cannot mount a tmpfs here (needs root)" : false,
+  }, () => {
+    try {
+      const path = join(disk!.dir, "record.json");
+      writeFileAtomic(path, "{\"v\": 1}\n");
+      assert.throws(() => writeFileAtomic(path, Buffer.alloc(200 * 1024)), (e) => {
+        assert.ok(e instanceof WriteError, String(e));
+        assert.match(e.message, /^cannot write .*record\.json \(204800 bytes\): the disk is full; nothing was replaced$/);
+        return true;
+      });
+      assert.deepEqual(JSON.parse(readFileSync(path, "utf8")), { v: 1 });
+      assert.deepEqual(readdirSync(disk!.dir), ["record.json"], "the temporary file is gone");
+    } finally {
+      disk!.done();
+    }
+  });
+
   test("a crash before the rename leaves the old file, or none", () => {
     const t = tempRuns();
     try {
