@@ -16,7 +16,7 @@
  *    same run is waited for, and its record reused), and the run trains,
  *    resuming from its last checkpoint if a previous attempt was killed.
  */
-import { rmSync } from "node:fs";
+import { readdirSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import {
   describeEngine, type EngineInfo, engineInfo, initEngine,
@@ -148,6 +148,16 @@ export async function train(
     });
   } finally {
     lock.release();
+    // A run that failed before writing anything (bad data, say) leaves no folder.
+    removeIfEmpty(dir);
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // Gone already, or another process is using it: leave it.
   }
 }
 

@@ -221,6 +221,19 @@ describe("language models", () => {
 });
 
 describe("failures", () => {
+  test("a run whose data cannot be read leaves no run folder behind", async () => {
+    const before = process.env["FASHION_MNIST_DIR"];
+    process.env["FASHION_MNIST_DIR"] = "/nonexistent/fashion-mnist";
+    try {
+      const cfg = tinyConfig({ dataset: { name: "fashion-mnist", trainPerClass: 2, testPerClass: 2 } });
+      await assert.rejects(train(cfg, quiet), /Fashion-MNIST/);
+      assert.equal(existsSync(runDirOf(configHash({ ...cfg, backend: "wasm" }), runs.dir)), false);
+    } finally {
+      if (before === undefined) delete process.env["FASHION_MNIST_DIR"];
+      else process.env["FASHION_MNIST_DIR"] = before;
+    }
+  });
+
   test("a clean-up error after a failed step never hides the step's error", async () => {
     registerModel("faulty", (_args, ctx) => {
       const store = new ParamStore(ctx.seed);
