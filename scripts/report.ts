@@ -12,8 +12,10 @@
  * --cell-timeout S, --figures-dir D, --notebooks-dir D (default
  * notebooks/), --out-dir D (default paper/), --no-pdf.
  * Notebooks run in place (their outputs are the report's source). A
- * failing notebook is reported and shown as incomplete in the report;
- * the exit status is then 1.
+ * failing notebook is reported and shown as incomplete in the report,
+ * and a claim whose runs failed (could not train, or an unreadable
+ * record) is shown as "failed: <run> (<reason>)"; the exit status is then
+ * 1, unless --allow-failures (failed claims only) says to publish anyway.
  */
 import { join } from "node:path";
 import { buildReport } from "../lib/report/build";
@@ -24,7 +26,7 @@ import { closeRenderer, PROJECT_ROOT } from "../lib/report";
 
 function usage(): string {
   return "usage: npm run report -- [names...] [--profile smoke|cpu|paper] " +
-    "[--param name=value]... [--fresh] [--no-execute] [--no-pdf] " +
+    "[--param name=value]... [--fresh] [--no-execute] [--no-pdf] [--allow-failures] " +
     "[--cell-timeout S] [--figures-dir D] [--notebooks-dir D] [--out-dir D]";
 }
 
@@ -34,7 +36,7 @@ async function main(): Promise<number> {
     console.log(usage());
     return 0;
   }
-  const cli = parseCli(argv, ["--no-execute", "--no-pdf"]);
+  const cli = parseCli(argv, ["--no-execute", "--no-pdf", "--allow-failures"]);
   const paths = findNotebooks(cli.names, cli.notebooksDir);
   if (paths.length === 0) {
     console.error("no notebooks found");
@@ -58,11 +60,14 @@ async function main(): Promise<number> {
     process.env["SGDL_FIGURES_DIR"] = cli.env["SGDL_FIGURES_DIR"];
   }
   const outDir = cli.outDir ?? join(PROJECT_ROOT, "paper");
+  let failedClaims: string[] = [];
   try {
     const built = await buildReport({
       notebooks: paths, outDir, pdf: !cli.flags.has("--no-pdf"),
     });
     const c = built.content;
+    failedClaims = c.claims.filter((x) => x.verdict === "failed")
+      .map((x) => `${x.id}: ${x.ours}`);
     console.error(`report: ${c.sections.length} sections, ${c.figures.length} ` +
       `figures, ${c.claims.length} claims -> ${shown(built.html)}` +
       `${built.pdf ? `, ${shown(built.pdf)}` : ""}`);
@@ -71,6 +76,12 @@ async function main(): Promise<number> {
       `${(built.ms.figures / 1000).toFixed(1)} s, pdf ${(built.ms.pdf / 1000).toFixed(1)} s`);
   } finally {
     await closeRenderer();
+  }
+  if (failedClaims.length > 0) {
+    const allowed = cli.flags.has("--allow-failures");
+    console.error(`${failedClaims.length} claim(s) rest on failed runs` +
+      `${allowed ? " (published anyway: --allow-failures)" : ""}:\n  ${failedClaims.join("\n  ")}`);
+    if (!allowed && failed.length === 0) return 1;
   }
   if (failed.length > 0) {
     console.error(`${failed.length} notebook(s) failed: ${failed.join(", ")}`);

@@ -41,7 +41,7 @@ export interface ClaimBook {
 
 /** The claims of a plan's result and the evidence the notebook draws for them. */
 export function claimBook(res: PlanResult): ClaimBook {
-  const claims = sectionClaims(res);
+  const claims = sectionClaims(res).map((c) => failedClaim(c, res));
   const evidence = new Map<string, string[]>();
   const aboutGroup = (id: string, group: string) => id.startsWith(`${group}-`);
   return {
@@ -63,6 +63,28 @@ export function claimBook(res: PlanResult): ClaimBook {
         { caption: `The paper's claims for this section and our verdicts (profile ${profile}).` });
     },
   };
+}
+
+/**
+ * "failed: SGDM seed 1 (record.json is not valid JSON)" for the runs of
+ * a group that failed (could not train, or their record is unreadable),
+ * or "" when none did.
+ */
+export function failedText(g: GroupResult): string {
+  const failed = g.outcomes.filter((o) => o.status === "failed");
+  if (failed.length === 0) return "";
+  return "failed: " + failed.map((o) => `${o.run.label} (${o.error ?? "unknown error"})`).join("; ");
+}
+
+/**
+ * A claim about a group with failed runs is not judged on the runs that
+ * are left: its verdict is "failed", naming the runs and why.
+ */
+function failedClaim(c: ClaimResult, res: PlanResult): ClaimResult {
+  const text = Object.values(res.groups)
+    .filter((g) => c.id.startsWith(`${g.group.name}-`))
+    .map(failedText).filter((t) => t !== "").join("; ");
+  return text === "" ? c : { ...c, verdict: "failed", ours: text, reason: text };
 }
 
 /** [metric, figure-name suffix, axis title] of one figure. */
@@ -96,7 +118,8 @@ export async function curveFigures(
           : { title: { text: axis }, tickformat: ".0%" },
       }, {
         caption: `${g.group.title}: ${axis} by epoch, mean over seeds with the min-max band ` +
-          `(x: diverged); ${whereText(recs)}.`,
+          `(x: diverged); ${whereText(recs)}.` +
+          (failedText(g) === "" ? "" : ` ${failedText(g)}.`),
         provenance: provenanceOf(recs).provenance,
         paper: options.paper,
         ours: book.ours(name),

@@ -27,6 +27,7 @@ const COLORS: Record<Verdict, string> = {
   "not supported": "#cf222e",
   "inconclusive": "#9a6700",
   "not run": "#6e7781",
+  "failed": "#8250df",
 };
 
 /** The verdict's colour (report and notebook). */

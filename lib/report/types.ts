@@ -16,7 +16,7 @@ export type Profile = (typeof PROFILES)[number];
 
 /** A claim's verdict, as the report prints it. */
 export const VERDICTS = [
-  "supported", "not supported", "inconclusive", "not run",
+  "supported", "not supported", "inconclusive", "not run", "failed",
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 

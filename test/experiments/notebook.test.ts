@@ -95,6 +95,30 @@ describe("claimBook", () => {
   });
 });
 
+describe("failed runs", () => {
+  test("a group with a failed run: its claims say 'failed: <run> (<reason>)', so does the caption", async () => {
+    const res = result();
+    const g = res.groups["fig4-cifar10-resnet56"]!;
+    const run = g.group.runs.find((r) => r.optimizer === "adadelta" && r.seed === 1)!;
+    g.outcomes = [{ run, record: null, cached: false, status: "failed",
+      error: "data/runs/0123/record.json is not valid JSON" }];
+    res.failures = [...g.outcomes];
+    const book = claimBook(res);
+    const mine = book.claims.filter((c) => c.id.startsWith("fig4-cifar10-resnet56-"));
+    assert.ok(mine.length > 0);
+    for (const c of mine) {
+      assert.equal(c.verdict, "failed");
+      assert.equal(c.ours, "failed: AdaDelta seed 1 (data/runs/0123/record.json is not valid JSON)");
+    }
+    const other = book.claims.filter((c) => !c.id.startsWith("fig4-cifar10-resnet56-"));
+    assert.ok(other.every((c) => c.verdict !== "failed"));
+    const s = collector();
+    await curveFigures(s, book, g, [["testError", "test", "test error"]], { paper: "p" });
+    assert.match((s.drawn[0]!.options as { caption: string }).caption,
+      / failed: AdaDelta seed 1 \(data\/runs\/0123\/record\.json is not valid JSON\)\.$/);
+  });
+});
+
 describe("curveFigures", () => {
   test("one figure per metric, named <group>-<suffix>, noted as evidence, percent axes", async () => {
     const res = result();
