@@ -4,6 +4,7 @@
  * coarse then fine), then 3072 pixel bytes, channel-planar: 1024 red,
  * 1024 green, 1024 blue, each 32x32 row-major.
  */
+import { FormatError } from "./error";
 
 export const CIFAR_PIXELS = 32 * 32 * 3;
 
@@ -23,7 +24,7 @@ export function readCifarBin(
 ): CifarRecords {
   const rec = labelBytes + CIFAR_PIXELS;
   if (bytes.length === 0 || bytes.length % rec !== 0) {
-    throw new Error(
+    throw new FormatError(
       `${label}: ${bytes.length} bytes is not a whole number of ` +
         `${rec}-byte CIFAR records`,
     );

@@ -4,6 +4,7 @@
  * gzip-compressed (.gz).
  */
 import { gunzipBounded } from "./inflate";
+import { FormatError } from "./error";
 
 export interface IdxArray {
   shape: number[];
@@ -15,14 +16,14 @@ export function readIdx(bytes: Uint8Array, label = "idx"): IdxArray {
   let b = bytes;
   if (b[0] === 0x1f && b[1] === 0x8b) b = gunzipBounded(b, label);
   if (b.length < 4 || b[0] !== 0 || b[1] !== 0) {
-    throw new Error(`${label}: not an IDX file (bad magic)`);
+    throw new FormatError(`${label}: not an IDX file (bad magic)`);
   }
   if (b[2] !== 0x08) {
-    throw new Error(`${label}: IDX type 0x${b[2]!.toString(16)} (want 0x08)`);
+    throw new FormatError(`${label}: IDX type 0x${b[2]!.toString(16)} (want 0x08)`);
   }
   const ndim = b[3]!;
   if (b.length < 4 + 4 * ndim) {
-    throw new Error(`${label}: truncated IDX header (${ndim} dimensions declared)`);
+    throw new FormatError(`${label}: truncated IDX header (${ndim} dimensions declared)`);
   }
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const shape: number[] = [];
@@ -30,7 +31,7 @@ export function readIdx(bytes: Uint8Array, label = "idx"): IdxArray {
   const start = 4 + 4 * ndim;
   const count = shape.reduce((a, c) => a * c, 1);
   if (b.length !== start + count) {
-    throw new Error(
+    throw new FormatError(
       `${label}: IDX size ${b.length}, header says ${start + count}`,
     );
   }

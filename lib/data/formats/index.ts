@@ -18,6 +18,7 @@ export type { IdxArray } from "./idx";
 export { readWav, writeWav16 } from "./wav";
 export type { Wav } from "./wav";
 export { crc32 } from "./crc32";
+export { FormatError } from "./error";
 export { gunzipBounded, inflateRawBounded, INFLATE_MARGIN } from "./inflate";
 export { readCifarBin, writeCifarBin, CIFAR_PIXELS } from "./cifar-bin";
 export type { CifarRecords } from "./cifar-bin";

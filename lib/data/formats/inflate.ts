@@ -7,6 +7,7 @@
  */
 import { constants as bufferConstants } from "node:buffer";
 import { gunzipSync, inflateRawSync } from "node:zlib";
+import { FormatError } from "./error";
 
 /** Bytes allowed past a declared size (a few zlib blocks). */
 export const INFLATE_MARGIN = 64 * 1024;
@@ -25,10 +26,10 @@ function bounded(
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === "ERR_BUFFER_TOO_LARGE" || /larger than|too large/i.test(e.message)) {
-      throw new Error(`${what}: inflates past its declared ${declared} bytes ` +
+      throw new FormatError(`${what}: inflates past its declared ${declared} bytes ` +
         `(stopped at ${limit})`);
     }
-    throw new Error(`${what}: corrupt compressed data (${e.message})`);
+    throw new FormatError(`${what}: corrupt compressed data (${e.message})`);
   }
 }
 
@@ -42,7 +43,7 @@ export function inflateRawBounded(raw: Uint8Array, size: number, what: string): 
  * uncompressed length mod 2^32), so files over 4 GiB are refused.
  */
 export function gunzipBounded(bytes: Uint8Array, what: string): Buffer {
-  if (bytes.length < 18) throw new Error(`${what}: truncated gzip file (${bytes.length} bytes)`);
+  if (bytes.length < 18) throw new FormatError(`${what}: truncated gzip file (${bytes.length} bytes)`);
   const isize = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     .readUInt32LE(bytes.length - 4);
   return bounded(what, isize, (maxOutputLength) => gunzipSync(bytes, { maxOutputLength }));

@@ -2,6 +2,7 @@
  * A numpy-like array read from .npy/.npz/pickle files: a dtype code,
  * a shape and a typed array in C order.
  */
+import { FormatError } from "./error";
 
 export type DType = "u1" | "i1" | "u2" | "i2" | "u4" | "i4" | "i8" | "f4" | "f8";
 
@@ -35,10 +36,10 @@ export function parseDType(descr: string, where: string): DType {
   if (names[descr]) return names[descr];
   const m = /^([<>|=]?)([uif][1248])$/.exec(descr);
   if (!m || !(m[2]! in SIZES)) {
-    throw new Error(`${where}: unsupported numpy dtype "${descr}"`);
+    throw new FormatError(`${where}: unsupported numpy dtype "${descr}"`);
   }
   if (m[1] === ">" && m[2] !== "u1" && m[2] !== "i1") {
-    throw new Error(`${where}: big-endian dtype "${descr}" not supported`);
+    throw new FormatError(`${where}: big-endian dtype "${descr}" not supported`);
   }
   return m[2] as DType;
 }
@@ -52,7 +53,7 @@ export function typedFromBytes(
 ): NdData {
   const size = SIZES[dtype];
   if (bytes.length < count * size) {
-    throw new Error(
+    throw new FormatError(
       `${where}: expected ${count * size} data bytes, got ${bytes.length}`,
     );
   }

@@ -17,6 +17,7 @@
  * Time and memory are linear in the file's size.
  */
 import { type NdArray, parseDType, product, typedFromBytes } from "./ndarray";
+import { FormatError } from "./error";
 
 /** Containers nested deeper than this are refused (Python's own limit is ~1,000). */
 export const MAX_DEPTH = 10_000;
@@ -103,28 +104,28 @@ function asBytes(v: PyValue, where: string): Uint8Array {
   if (v instanceof Uint8Array) return v;
   if (v instanceof PyStr2) return v.bytes;
   if (typeof v === "string") return Buffer.from(v, "latin1");
-  throw new Error(`${where}: expected bytes`);
+  throw new FormatError(`${where}: expected bytes`);
 }
 
 function keyOf(v: PyValue, where: string): string | number {
   if (typeof v === "string" || typeof v === "number") return v;
   if (v instanceof PyStr2) return v.text();
   if (v instanceof Uint8Array) return Buffer.from(v).toString("latin1");
-  throw new Error(`${where}: unsupported dict key type`);
+  throw new FormatError(`${where}: unsupported dict key type`);
 }
 
 function dtypeOf(v: PyValue, where: string): PyDType {
   if (v instanceof PyDType) return v;
-  throw new Error(`${where}: expected a numpy dtype`);
+  throw new FormatError(`${where}: expected a numpy dtype`);
 }
 
 function shapeOf(v: PyValue, where: string): number[] {
   const items = v instanceof PyTuple ? v.items : Array.isArray(v) ? v : null;
-  if (!items) throw new Error(`${where}: expected a shape tuple`);
+  if (!items) throw new FormatError(`${where}: expected a shape tuple`);
   return items.map((x) => {
     const n = typeof x === "bigint" ? Number(x) : x;
     if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
-      throw new Error(`${where}: bad array dimension ${String(x)} (expected an integer >= 0)`);
+      throw new FormatError(`${where}: bad array dimension ${String(x)} (expected an integer >= 0)`);
     }
     return n;
   });
@@ -141,7 +142,7 @@ function makeArray(
   const count = product(shape);
   const data = typedFromBytes(raw, dtype, count, where);
   if (raw.length !== data.byteLength) {
-    throw new Error(`${where}: ${raw.length} data bytes for shape [${shape}] of ` +
+    throw new FormatError(`${where}: ${raw.length} data bytes for shape [${shape}] of ` +
       `${dtype} (numpy needs exactly ${data.byteLength})`);
   }
   return { dtype, shape, data };
@@ -158,7 +159,7 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
   const where = () => `${label}: pickle offset ${p}`;
   const need = (n: number) => {
     if (p + n > buf.length) {
-      throw new Error(`${label}: truncated pickle (needs ${n} more bytes at ${p})`);
+      throw new FormatError(`${label}: truncated pickle (needs ${n} more bytes at ${p})`);
     }
   };
   const take = (n: number) => {
@@ -169,22 +170,22 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
   };
   const line = () => {
     const end = buf.indexOf(0x0a, p);
-    if (end < 0) throw new Error(`${where()}: unterminated text field`);
+    if (end < 0) throw new FormatError(`${where()}: unterminated text field`);
     const s = buf.toString("latin1", p, end);
     p = end + 1;
     return s;
   };
   const pop = () => {
-    if (stack.length === 0) throw new Error(`${where()}: stack underflow`);
+    if (stack.length === 0) throw new FormatError(`${where()}: stack underflow`);
     return stack.pop() as PyValue;
   };
   const top = () => {
-    if (stack.length === 0) throw new Error(`${where()}: stack underflow`);
+    if (stack.length === 0) throw new FormatError(`${where()}: stack underflow`);
     return stack[stack.length - 1] as PyValue;
   };
   const popMark = () => {
     const m = marks.pop();
-    if (m === undefined) throw new Error(`${where()}: no MARK`);
+    if (m === undefined) throw new FormatError(`${where()}: no MARK`);
     return stack.splice(m);
   };
   const u8 = () => take(1)[0]!;
@@ -193,7 +194,7 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
 
   const call = (fn: PyValue, args: PyValue): PyValue => {
     if (!(fn instanceof PyGlobal)) {
-      throw new Error(`${where()}: REDUCE on a non-callable`);
+      throw new FormatError(`${where()}: REDUCE on a non-callable`);
     }
     const a = args instanceof PyTuple ? args.items : [];
     if (RECONSTRUCT.has(fn.name)) return new PendingArray();
@@ -202,14 +203,14 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
     }
     if (fn.name === "_codecs.encode") {
       const s = a[0];
-      if (typeof s !== "string") throw new Error(`${where()}: bad encode`);
+      if (typeof s !== "string") throw new FormatError(`${where()}: bad encode`);
       return Buffer.from(s, "latin1");
     }
     if (FROMBUFFER.has(fn.name)) {
       const raw = asBytes(a[0] ?? null, where());
       const dt = dtypeOf(a[1] ?? null, where());
       const shape = shapeOf(a[2] ?? null, where());
-      if (a[3] === "F") throw new Error(`${where()}: Fortran order`);
+      if (a[3] === "F") throw new FormatError(`${where()}: Fortran order`);
       return makeArray(dt, shape, raw, where());
     }
     if (SCALAR.has(fn.name)) {
@@ -217,7 +218,7 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
       const arr = makeArray(dt, [1], asBytes(a[1] ?? null, where()), where());
       return arr.data[0]!;
     }
-    throw new Error(`${where()}: cannot call ${fn.name}`);
+    throw new FormatError(`${where()}: cannot call ${fn.name}`);
   };
 
   const build = (obj: PyValue, state: PyValue) => {
@@ -234,22 +235,22 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
       // (version, shape, dtype, is_fortran, rawdata)
       const shape = shapeOf(s[1] ?? null, where());
       const dt = dtypeOf(s[2] ?? null, where());
-      if (s[3] === true) throw new Error(`${where()}: Fortran order`);
+      if (s[3] === true) throw new FormatError(`${where()}: Fortran order`);
       const raw = s[4];
       if (Array.isArray(raw)) {
-        throw new Error(`${where()}: object arrays are not supported`);
+        throw new FormatError(`${where()}: object arrays are not supported`);
       }
       obj.array = makeArray(dt, shape, asBytes(raw ?? null, where()), where());
       return;
     }
-    throw new Error(`${where()}: BUILD on an unsupported object`);
+    throw new FormatError(`${where()}: BUILD on an unsupported object`);
   };
 
   // Replace finished PendingArrays by their arrays, in place: each
   // container is visited once (shared references and cycles included),
   // with an explicit stack instead of recursion.
   const arrayOf = (v: PendingArray): NdArray => {
-    if (!v.array) throw new Error(`${label}: array without data`);
+    if (!v.array) throw new FormatError(`${label}: array without data`);
     return v.array;
   };
   const settle = (root: PyValue): PyValue => {
@@ -261,7 +262,7 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
       if (v === null || typeof v !== "object" || seen.has(v)) continue;
       seen.add(v);
       if (depth > MAX_DEPTH) {
-        throw new Error(`${label}: containers nested deeper than ${MAX_DEPTH}`);
+        throw new FormatError(`${label}: containers nested deeper than ${MAX_DEPTH}`);
       }
       const items = Array.isArray(v) ? v : v instanceof PyTuple ? v.items : null;
       if (items !== null) {
@@ -306,7 +307,7 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
       case 0x8a: case 0x8b: { // LONG1, LONG4
         const n = op === 0x8a ? u8() : u32();
         if (n > MAX_INT_BYTES) {
-          throw new Error(`${where()}: a ${n}-byte integer (at most ${MAX_INT_BYTES} are read)`);
+          throw new FormatError(`${where()}: a ${n}-byte integer (at most ${MAX_INT_BYTES} are read)`);
         }
         const b = take(n);
         // Little-endian two's complement, read in one step (linear time).
@@ -332,21 +333,21 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
       case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
       case 0x68: case 0x6a: case 0x67: { // BINGET, LONG_BINGET, GET
         const k = op === 0x68 ? u8() : op === 0x6a ? u32() : Number(line());
-        if (!memo.has(k)) throw new Error(`${where()}: memo ${k} missing`);
+        if (!memo.has(k)) throw new FormatError(`${where()}: memo ${k} missing`);
         stack.push(memo.get(k) as PyValue);
         break;
       }
       case 0x61: { // APPEND
         const v = pop();
         const list = top();
-        if (!Array.isArray(list)) throw new Error(`${where()}: APPEND`);
+        if (!Array.isArray(list)) throw new FormatError(`${where()}: APPEND`);
         list.push(v);
         break;
       }
       case 0x65: { // APPENDS
         const items = popMark();
         const list = top();
-        if (!Array.isArray(list)) throw new Error(`${where()}: APPENDS`);
+        if (!Array.isArray(list)) throw new FormatError(`${where()}: APPENDS`);
         for (const v of items) list.push(v);
         break;
       }
@@ -354,14 +355,14 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
         const v = pop();
         const k = pop();
         const d = top();
-        if (!(d instanceof Map)) throw new Error(`${where()}: SETITEM`);
+        if (!(d instanceof Map)) throw new FormatError(`${where()}: SETITEM`);
         d.set(keyOf(k, where()), v);
         break;
       }
       case 0x75: { // SETITEMS
         const items = popMark();
         const d = top();
-        if (!(d instanceof Map)) throw new Error(`${where()}: SETITEMS`);
+        if (!(d instanceof Map)) throw new FormatError(`${where()}: SETITEMS`);
         for (let i = 0; i + 1 < items.length; i += 2) {
           d.set(keyOf(items[i]!, where()), items[i + 1]!);
         }
@@ -390,7 +391,7 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
           name = `${String(pop())}.${String(n)}`;
         }
         if (!ALLOWED.has(name)) {
-          throw new Error(
+          throw new FormatError(
             `${label}: the pickle refers to ${name}, which this reader ` +
               `does not allow (it reads numpy arrays, lists and dicts only)`,
           );
@@ -415,7 +416,7 @@ export function unpickle(bytes: Uint8Array, label = "pickle"): PyValue {
         break;
       }
       default:
-        throw new Error(
+        throw new FormatError(
           `${label}: unsupported pickle opcode 0x${op.toString(16)} at ` +
             `offset ${p - 1} (is this the right file?)`,
         );
@@ -431,7 +432,7 @@ export function dictArray(
 ): NdArray {
   const v = d instanceof Map ? d.get(key) : undefined;
   if (!isNdArray(v)) {
-    throw new Error(`${label}: no numpy array under key '${key}'`);
+    throw new FormatError(`${label}: no numpy array under key '${key}'`);
   }
   return v;
 }
@@ -443,5 +444,5 @@ export function dictInts(d: PyValue, key: string, label: string): number[] {
   if (Array.isArray(v) && v.every((x) => typeof x === "number")) {
     return v as number[];
   }
-  throw new Error(`${label}: no list of integers under key '${key}'`);
+  throw new FormatError(`${label}: no list of integers under key '${key}'`);
 }

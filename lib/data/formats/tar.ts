@@ -8,6 +8,7 @@ import { writeSync, statSync } from "node:fs";
 import { dirname, join, normalize, isAbsolute } from "node:path";
 import { Transform, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { FormatError } from "./error";
 
 export interface TarEntry {
   /** Path inside the archive, without a leading "./". */
@@ -48,7 +49,7 @@ function octal(b: Uint8Array, off: number, len: number, file: string) {
   const s = cString(b, off, len).trim();
   if (s === "") return 0;
   if (!/^[0-7]+$/.test(s)) {
-    throw new Error(`${file}: corrupt tar header (size field "${s}")`);
+    throw new FormatError(`${file}: corrupt tar header (size field "${s}")`);
   }
   return parseInt(s, 8);
 }
@@ -119,7 +120,7 @@ export async function readTar(
 
   const startEntry = (h: Uint8Array) => {
     if (!headerChecksumOk(h)) {
-      throw new Error(`${file}: corrupt tar header (bad header checksum)`);
+      throw new FormatError(`${file}: corrupt tar header (bad header checksum)`);
     }
     const size = octal(h, 124, 12, file);
     const flag = String.fromCharCode(h[156]!);
@@ -169,7 +170,7 @@ export async function readTar(
     (sink as TarSink | null)?.end();
     const why = e instanceof Error ? e.message : String(e);
     if (why.startsWith(file)) throw e;
-    throw new Error(
+    throw new FormatError(
       `${file}: cannot read archive (${why}); ` +
         `delete it and download again`,
     );
@@ -208,7 +209,7 @@ export async function readTar(
     }
   }
   if (remaining > 0 || headerFill > 0) {
-    throw new Error(
+    throw new FormatError(
       `${file}: truncated tar archive (an entry ends early); ` +
         `delete it and download again`,
     );
@@ -248,7 +249,7 @@ export function memorySink(): TarSink & { bytes(): Uint8Array } {
       parts.length = 0;
     },
     bytes: () => {
-      if (out === null) throw new Error("tar entry not finished");
+      if (out === null) throw new FormatError("tar entry not finished");
       return out;
     },
   };
@@ -258,7 +259,7 @@ export function memorySink(): TarSink & { bytes(): Uint8Array } {
 export function memberPath(destDir: string, name: string): string {
   const n = normalize(name);
   if (isAbsolute(n) || n === ".." || n.startsWith("../")) {
-    throw new Error(`refusing unsafe archive path "${name}"`);
+    throw new FormatError(`refusing unsafe archive path "${name}"`);
   }
   return join(destDir, n);
 }

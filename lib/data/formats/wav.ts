@@ -3,6 +3,7 @@
  * WAVE_FORMAT_EXTENSIBLE included. Speech Commands clips are 16-bit PCM
  * mono at 16 kHz.
  */
+import { FormatError } from "./error";
 
 export interface Wav {
   sampleRate: number;
@@ -17,7 +18,7 @@ export function readWav(bytes: Uint8Array, label = "wav"): Wav {
   const tag = (o: number) =>
     String.fromCharCode(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!);
   if (bytes.length < 12 || tag(0) !== "RIFF" || tag(8) !== "WAVE") {
-    throw new Error(`${label}: not a RIFF/WAVE file`);
+    throw new FormatError(`${label}: not a RIFF/WAVE file`);
   }
   let p = 12;
   let fmt: { format: number; channels: number; rate: number; bits: number } | null =
@@ -28,11 +29,11 @@ export function readWav(bytes: Uint8Array, label = "wav"): Wav {
     const body = p + 8;
     if (id === "fmt ") {
       if (body + 16 > bytes.length || (size < 16)) {
-        throw new Error(`${label}: truncated fmt chunk`);
+        throw new FormatError(`${label}: truncated fmt chunk`);
       }
       let format = dv.getUint16(body, true);
       if (format === 0xfffe) {
-        if (body + 26 > bytes.length) throw new Error(`${label}: truncated fmt chunk`);
+        if (body + 26 > bytes.length) throw new FormatError(`${label}: truncated fmt chunk`);
         format = dv.getUint16(body + 24, true);
       }
       fmt = {
@@ -42,7 +43,7 @@ export function readWav(bytes: Uint8Array, label = "wav"): Wav {
         bits: dv.getUint16(body + 14, true),
       };
     } else if (id === "data") {
-      if (!fmt) throw new Error(`${label}: data chunk before fmt chunk`);
+      if (!fmt) throw new FormatError(`${label}: data chunk before fmt chunk`);
       // streamed writers may leave 0 or 0xffffffff as the data size
       if (size === 0 || size === 0xffffffff || body + size > bytes.length) {
         size = bytes.length - body;
@@ -51,7 +52,7 @@ export function readWav(bytes: Uint8Array, label = "wav"): Wav {
     }
     p = body + size + (size & 1);
   }
-  throw new Error(`${label}: no data chunk`);
+  throw new FormatError(`${label}: no data chunk`);
 }
 
 function decode(
@@ -63,7 +64,7 @@ function decode(
   label: string,
 ): Wav {
   if (f.channels < 1 || f.bits < 8 || f.bits % 8 !== 0) {
-    throw new Error(`${label}: bad WAV format (${f.channels} channels, ${f.bits} bits)`);
+    throw new FormatError(`${label}: bad WAV format (${f.channels} channels, ${f.bits} bits)`);
   }
   const width = f.bits / 8;
   const frame = width * f.channels;
@@ -86,7 +87,7 @@ function decode(
   } else if (f.format === 3 && f.bits === 32) {
     for (let i = 0; i < n; i++) out[i] = dv.getFloat32(off + i * frame, true);
   } else {
-    throw new Error(
+    throw new FormatError(
       `${label}: unsupported WAV encoding (format ${f.format}, ${f.bits} bit)`,
     );
   }

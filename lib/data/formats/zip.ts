@@ -4,6 +4,7 @@
  */
 import { crc32 } from "./crc32";
 import { inflateRawBounded } from "./inflate";
+import { FormatError } from "./error";
 
 export interface ZipMember {
   name: string;
@@ -18,7 +19,7 @@ export interface ZipMember {
 function readers(buf: Buffer, label: string) {
   const at = (o: number, n: number) => {
     if (!(Number.isSafeInteger(o) && o >= 0 && o + n <= buf.length)) {
-      throw new Error(`${label}: corrupt zip (offset ${o} is past the end of ${buf.length} bytes)`);
+      throw new FormatError(`${label}: corrupt zip (offset ${o} is past the end of ${buf.length} bytes)`);
     }
     return o;
   };
@@ -27,7 +28,7 @@ function readers(buf: Buffer, label: string) {
     u32: (o: number) => buf.readUInt32LE(at(o, 4)),
     u64: (o: number) => {
       const v = buf.readBigUInt64LE(at(o, 8));
-      if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`${label}: corrupt zip64 field`);
+      if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new FormatError(`${label}: corrupt zip64 field`);
       return Number(v);
     },
   };
@@ -45,7 +46,7 @@ export function zipMembers(buf: Buffer, label = "zip"): ZipMember[] {
     }
   }
   if (eocd < 0) {
-    throw new Error(`${label}: not a zip file (no end-of-directory record)`);
+    throw new FormatError(`${label}: not a zip file (no end-of-directory record)`);
   }
   let count = u16(eocd + 10);
   let cdOffset = u32(eocd + 16);
@@ -53,7 +54,7 @@ export function zipMembers(buf: Buffer, label = "zip"): ZipMember[] {
   if (loc >= 0 && u32(loc) === 0x07064b50) {
     const z64 = u64(loc + 8);
     if (u32(z64) !== 0x06064b50) {
-      throw new Error(`${label}: corrupt zip64 end-of-directory record`);
+      throw new FormatError(`${label}: corrupt zip64 end-of-directory record`);
     }
     count = u64(z64 + 32);
     cdOffset = u64(z64 + 48);
@@ -62,13 +63,13 @@ export function zipMembers(buf: Buffer, label = "zip"): ZipMember[] {
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
     if (p + 46 > buf.length || u32(p) !== 0x02014b50) {
-      throw new Error(`${label}: corrupt zip central directory`);
+      throw new FormatError(`${label}: corrupt zip central directory`);
     }
     const nameLen = u16(p + 28);
     const extraLen = u16(p + 30);
     const commentLen = u16(p + 32);
     if (p + 46 + nameLen + extraLen + commentLen > buf.length) {
-      throw new Error(`${label}: corrupt zip central directory (entry ${i} past the end)`);
+      throw new FormatError(`${label}: corrupt zip central directory (entry ${i} past the end)`);
     }
     const m: ZipMember = {
       name: buf.toString("utf8", p + 46, p + 46 + nameLen),
@@ -106,29 +107,29 @@ export function zipRead(buf: Buffer, m: ZipMember, label = "zip"): Buffer {
   const { u16, u32 } = readers(buf, label);
   const h = m.headerOffset;
   if (u32(h) !== 0x04034b50) {
-    throw new Error(`${label}: corrupt local header for ${m.name}`);
+    throw new FormatError(`${label}: corrupt local header for ${m.name}`);
   }
   const start = h + 30 + u16(h + 26) + u16(h + 28);
   const raw = buf.subarray(start, start + m.compressedSize);
   if (raw.length !== m.compressedSize) {
-    throw new Error(`${label}: ${m.name} is truncated`);
+    throw new FormatError(`${label}: ${m.name} is truncated`);
   }
   let data: Buffer;
   if (m.method === 0) data = raw;
   else if (m.method === 8) data = inflateRawBounded(raw, m.size, `${label}: ${m.name}`);
   else {
-    throw new Error(
+    throw new FormatError(
       `${label}: ${m.name} uses zip method ${m.method} (only 0 and 8)`,
     );
   }
   if (data.length !== m.size) {
-    throw new Error(
+    throw new FormatError(
       `${label}: ${m.name} size ${data.length}, directory says ${m.size}`,
     );
   }
   const crc = crc32(data);
   if (crc !== m.crc) {
-    throw new Error(
+    throw new FormatError(
       `${label}: ${m.name} crc32 mismatch: expected ` +
         `${m.crc.toString(16).padStart(8, "0")}, ` +
         `got ${crc.toString(16).padStart(8, "0")}`,
