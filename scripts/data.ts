@@ -28,6 +28,9 @@ options:
   --help           this text, with what is present now
 `;
 
+/** Bad command-line input: exit status 2. */
+class UsageError extends Error {}
+
 function parse(argv: string[]) {
   const names: string[] = [];
   const ctx: Omit<DataContext, "reporter"> = {};
@@ -35,7 +38,7 @@ function parse(argv: string[]) {
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
     if (v === undefined || !Number.isInteger(n)) {
-      throw new Error(`${flag} needs an integer, got ${v ?? "nothing"}`);
+      throw new UsageError(`${flag} needs an integer, got ${v ?? "nothing"}`);
     }
     return n;
   };
@@ -50,7 +53,7 @@ function parse(argv: string[]) {
     else if (a === "--jobs") ctx.jobs = num(a, next());
     else if (a === "--words") ctx.words = (next() ?? "").split(",").filter(Boolean);
     else if (a === "--force") ctx.force = true;
-    else if (a.startsWith("-")) throw new Error(`unknown option ${a}\n\n${USAGE}`);
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a} (--help lists them)`);
     else names.push(a);
   }
   return { names, ctx, help };
@@ -93,6 +96,7 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 1;
+  process.stderr.write(`data: ${e instanceof Error ? e.message : String(e)}\n`);
+  if (process.env["SGDL_DEBUG"] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  process.exitCode = e instanceof UsageError ? 2 : 1;
 });

@@ -95,6 +95,9 @@ main().then((code) => process.exit(code), (err: unknown) => {
     console.error(`${err.message}\n${usage()}`);
     process.exit(2);
   }
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  // One line; the stack only when asked for (SGDL_DEBUG=1).
+  const e = err instanceof Error ? err : new Error(String(err));
+  console.error(`report: ${e.name}: ${e.message.split("\n")[0]}`);
+  if (process.env["SGDL_DEBUG"]) console.error(e.stack);
   process.exit(1);
 });
