@@ -63,8 +63,24 @@ function onlyOutputsChanged(path: string): boolean {
 }
 
 /**
+ * Untracked files that are code: new sources, not editor or Jupyter
+ * droppings (`.ipynb_checkpoints/`, swap files, logs). Tracked files
+ * always count.
+ */
+const SOURCE_FILE = /\.(ts|mts|cts|js|mjs|cjs|json|ipynb|py|cc|cpp|h|hpp|sh)$|(^|\/)Makefile$/;
+
+/** True for an untracked path that is new source code. */
+export function isNewSource(path: string): boolean {
+  if (path.split("/").some((part) => part === ".ipynb_checkpoints" || part === "node_modules")) {
+    return false;
+  }
+  return SOURCE_FILE.test(path);
+}
+
+/**
  * The changed paths of `git status --porcelain -z` output that count as
- * code changes (untracked files do; notebooks with only new outputs don't).
+ * code changes (new source files do; notebooks with only new outputs, and
+ * untracked files that are not source, don't).
  */
 export function codeChanges(porcelainZ: string, outputsOnly = onlyOutputsChanged): string[] {
   const entries = porcelainZ.split("\0");
@@ -75,7 +91,7 @@ export function codeChanges(porcelainZ: string, outputsOnly = onlyOutputsChanged
     const xy = e.slice(0, 2);
     const path = e.slice(3);
     if (xy.includes("R") || xy.includes("C")) i++; // the source path follows a rename/copy
-    if (xy === "??" || !outputsOnly(path)) out.push(path);
+    if (xy === "??" ? isNewSource(path) : !outputsOnly(path)) out.push(path);
   }
   return out;
 }
@@ -96,7 +112,9 @@ export function parseCodeVersion(text: string): CodeVersion {
 export function readCodeVersion(): CodeVersion {
   const head = git(["rev-parse", "HEAD"]);
   if (head === null) return { commit: null, dirty: null };
-  const status = git(["status", "--porcelain", "-z"]);
+  // Every untracked file listed (not just its folder), so that new
+  // sources count and Jupyter's checkpoints do not.
+  const status = git(["status", "--porcelain", "-z", "--untracked-files=all"]);
   return {
     commit: head.trim(),
     dirty: status === null ? null : codeChanges(status).length > 0,

@@ -41,6 +41,15 @@ describe("code changes", () => {
     assert.deepEqual(codeChanges("", outputsOnly), []);
   });
 
+  test("Jupyter's checkpoints and other untracked non-source files are not code changes", () => {
+    const status = [
+      "?? notebooks/.ipynb_checkpoints/06-1-cifar-checkpoint.ipynb", "?? notes.txt",
+      "?? .swp", "?? lib/extra/new.ts", "?? lib/engine/native/src/more.cc", "?? tools/Makefile", "",
+    ].join("\0");
+    assert.deepEqual(codeChanges(status, () => false),
+      ["lib/extra/new.ts", "lib/engine/native/src/more.cc", "tools/Makefile"]);
+  });
+
   test("a notebook's sources ignore outputs, counts and metadata, not code or markdown", () => {
     const nb = JSON.parse(readFileSync(join(PROJECT_ROOT, "notebooks", "00-toolchain.ipynb"), "utf8")) as {
       cells: Array<{ cell_type: string; source: string[]; outputs?: unknown[]; execution_count?: number | null }>;
