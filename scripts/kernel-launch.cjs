@@ -435,9 +435,48 @@ function startWorker() {
   send({ type: "ready", ms: Date.now() - t0 });
 }
 
+/**
+ * The checkout a notebook belongs to: the nearest folder at or above
+ * `dir` (Jupyter starts a kernel in its notebook's folder) whose
+ * package.json is this project's and that has this launcher. null when
+ * the notebook is not in a checkout.
+ */
+function checkoutOf(dir) {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(d, "package.json"), "utf8"));
+      if (pkg.name === "sgdl-notebooks" &&
+        fs.existsSync(path.join(d, "scripts", "kernel-launch.cjs"))) return d;
+    } catch {
+      // no package.json here
+    }
+    if (path.dirname(d) === d) return null;
+  }
+}
+
+/**
+ * One kernelspec serves every checkout: when the notebook's folder is in
+ * another checkout than this launcher's, that checkout's own launcher
+ * runs it (its lib/, its tslab), so installing from a second checkout
+ * never retargets the first one's notebooks. Signals (Jupyter's
+ * interrupt is SIGINT) are passed on; the exit status comes back.
+ */
+function delegateToCheckout(root, args) {
+  const { spawn } = require("node:child_process");
+  const child = spawn(process.execPath,
+    [path.join(root, "scripts", "kernel-launch.cjs"), ...args], { stdio: "inherit" });
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(sig, () => child.kill(sig));
+  }
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+}
+
 if (require.main === module) {
   const [mode, ...rest] = process.argv.slice(2);
-  if (mode === "kernel") {
+  const theirs = mode === "kernel" ? checkoutOf(process.cwd()) : null;
+  if (theirs !== null && theirs !== ROOT) {
+    delegateToCheckout(theirs, process.argv.slice(2));
+  } else if (mode === "kernel") {
     const i = rest.indexOf("--config-path");
     const configPath = i >= 0 ? rest[i + 1] : undefined;
     if (!configPath) {
@@ -455,6 +494,6 @@ if (require.main === module) {
 }
 
 module.exports = {
-  errorContent, expandShorthands, patchSideOutputs, ROOT, tslabDist,
+  checkoutOf, errorContent, expandShorthands, patchSideOutputs, ROOT, tslabDist,
   tslabTypeScript,
 };

@@ -14,7 +14,11 @@
  * Per-user location: $JUPYTER_DATA_DIR, else ~/.local/share/jupyter on
  * Linux ($XDG_DATA_HOME/jupyter when set), ~/Library/Jupyter on macOS,
  * %APPDATA%\jupyter on Windows. The kernel.json holds this checkout's
- * absolute path and this node binary: re-run after moving either.
+ * launcher and this node binary: re-run after moving either. One install
+ * serves every checkout: the launcher runs a notebook with the launcher,
+ * lib/ and tslab of the checkout the notebook is in (scripts/
+ * kernel-launch.cjs, delegateToCheckout), so installing from a second
+ * checkout never retargets the first one's notebooks.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";

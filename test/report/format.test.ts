@@ -3,9 +3,11 @@
  * order, Markdown, PDF dates, the launcher's source fixes, options.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fixPdfDates, inline, markdown, pdfDate } from "../../lib/report/build";
 import {
@@ -205,5 +207,30 @@ describe("kernel launcher fixes", () => {
     const c = launcher.errorContent(err);
     assert.equal(c.ename, "RangeError");
     assert.deepEqual(c.traceback, ["RangeError: bad", `    at f (${join("lib", "x.js")}:1:2)`]);
+  });
+});
+
+describe("one kernelspec for every checkout", () => {
+  it("a notebook in another checkout runs with that checkout's own launcher", () => {
+    const other = mkdtempSync(join(tmpdir(), "sgdl-checkout-"));
+    try {
+      mkdirSync(join(other, "scripts"));
+      mkdirSync(join(other, "notebooks"));
+      writeFileSync(join(other, "package.json"), JSON.stringify({ name: "sgdl-notebooks" }));
+      // A stand-in launcher that says who it is and with which arguments.
+      writeFileSync(join(other, "scripts", "kernel-launch.cjs"),
+        "process.stdout.write(JSON.stringify(process.argv.slice(2))); process.exit(7);");
+      const r = spawnSync(process.execPath,
+        [join(ROOT, "scripts", "kernel-launch.cjs"), "kernel", "--config-path", "conn.json"],
+        { cwd: join(other, "notebooks"), encoding: "utf8", timeout: 30_000 });
+      assert.equal(r.status, 7, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), ["kernel", "--config-path", "conn.json"]);
+      const checkoutOf = (launcher as unknown as { checkoutOf(d: string): string | null }).checkoutOf;
+      assert.equal(checkoutOf(join(other, "notebooks")), other);
+      assert.equal(checkoutOf(join(ROOT, "notebooks")), resolve(ROOT));
+      assert.equal(checkoutOf(tmpdir()), null);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });
