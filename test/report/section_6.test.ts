@@ -143,7 +143,7 @@ describe("section 6 notebooks at the smoke profile", () => {
       assert.deepEqual(tables.map((t) => t.name).sort(), [...want.tables].sort());
       for (const f of figs) {
         assert.equal(f.provenance.profile, "smoke", f.name);
-        assert.ok(f.provenance.engine.startsWith("tfjs"), `${f.name}: ${f.provenance.engine}`);
+        assert.match(f.provenance.engine, /^(tfjs |native: oneDNN)/, `${f.name}: ${f.provenance.engine}`);
         assert.deepEqual(f.provenance.seeds, [0], f.name);
         if (want.data !== null) assert.equal(f.provenance.data, want.data, f.name);
         assert.match(f.caption, /profile smoke/, f.name);
