@@ -35,6 +35,7 @@
  * 24,221,600 (Merity et al.: 24M), 2 layers 13,632,400.
  */
 import * as tf from "@tensorflow/tfjs";
+import { lstmCell } from "../engine/ops";
 import {
   callSeeds,
   dropoutMask,
@@ -222,11 +223,8 @@ function runLstm(
   let c = c0 as tf.Tensor2D;
   const ys: tf.Tensor2D[] = [];
   for (const xt of steps) {
-    const gates = tf.add(xt, tf.matMul(h, wHh as tf.Tensor2D)); // [B, 4h]
-    const [i, f, g, o] = tf.split(gates, 4, 1);              // 4 x [B, h]
-    c = tf.add(tf.mul(tf.sigmoid(f!), c),
-      tf.mul(tf.sigmoid(i!), tf.tanh(g!)));                   // [B, h]
-    h = tf.mul(tf.sigmoid(o!), tf.tanh(c));                   // [B, h]
+    const gates = tf.add(xt, tf.matMul(h, wHh as tf.Tensor2D)) as tf.Tensor2D; // [B, 4h]
+    ({ h, c } = lstmCell(gates, c));                          // [B, h] each
     ys.push(h);
   }
   return { y: tf.stack(ys, 1) as tf.Tensor3D, h, c };         // [B, T, h]

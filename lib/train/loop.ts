@@ -25,7 +25,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { awdSeqLen, batchify, bpttWindows, mixSeed, Rng } from "../data";
-import { type EngineInfo, engineMemoryFailure, guardMemory, namedGrads } from "../engine";
+import {
+  type EngineInfo, engineMemoryFailure, guardMemory, namedGrads, sparseSoftmaxCrossEntropy,
+} from "../engine";
 import { type LanguageModel, type Model, numParams, type RecurrentState } from "../models";
 import { type Schedule, Stepper, type Tensors } from "../optim";
 import type { Faults } from "./atomic";
@@ -564,8 +566,8 @@ export function lmGrads(
   const { value, grads } = namedGrads(() => {
     const out = model.apply(x, state, true, { seed });
     next = out.state.map((t) => tf.keep(t));
-    const logits = tf.reshape(out.logits, [batch * len, v]);   // [B*T, V]
-    return tf.losses.softmaxCrossEntropy(tf.oneHot(y, v), logits) as tf.Scalar;
+    const logits = tf.reshape(out.logits, [batch * len, v]) as tf.Tensor2D; // [B*T, V]
+    return tf.mean(sparseSoftmaxCrossEntropy(logits, y)) as tf.Scalar;
   }, model.params);
   const loss = value.dataSync()[0]!;
   tf.dispose([value, x, y]);
@@ -586,9 +588,8 @@ function lmEvaluate(model: LanguageModel, data: TextData, cfg: TrainConfig): Eva
       const x = tf.tensor2d(w.x, [w.batchSize, w.len], "int32");
       const y = tf.tensor1d(w.y, "int32");
       const out = model.apply(x, prev, false);
-      const logits = tf.reshape(out.logits, [w.batchSize * w.len, v]);
-      const sum = tf.sum(tf.losses.softmaxCrossEntropy(
-        tf.oneHot(y, v), logits, undefined, 0, tf.Reduction.NONE));
+      const logits = tf.reshape(out.logits, [w.batchSize * w.len, v]) as tf.Tensor2D;
+      const sum = tf.sum(sparseSoftmaxCrossEntropy(logits, y));
       return [sum, ...out.state];
     });
     loss += ce!.dataSync()[0]!;

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import {existsSync} from 'node:fs';
 import {before, test} from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import {batchNorm} from '../../lib/engine/ops';
+import {batchNorm, lstmCell, sparseSoftmaxCrossEntropy} from '../../lib/engine/ops';
 import {
   ADDON_PATH, loadAddon, NATIVE_KERNEL_NAMES, type NativeAddon,
 } from '../../lib/engine/native';
@@ -294,7 +294,7 @@ test('sum, mean and max over axes, and gradients', {skip}, async () => {
   }
 });
 
-test('slice, pad, concat and split, and gradients', {skip}, async () => {
+test('slice, pad, concat, split, stack and unstack, and gradients', {skip}, async () => {
   const seed = freshSeed();
   const s = source(seed);
   const r = weights(seed);
@@ -306,6 +306,52 @@ test('slice, pad, concat and split, and gradients', {skip}, async () => {
   await agree('concat axis 1', seed, withGrads((a) => tf.concat([a, a], 1), [x], r), 1);
   await agree('split', seed, withGrads((a) => tf.concat(tf.split(a, [2, 1, 4], 3).map(
     (t, i) => tf.mul(t, i + 1)), 3), [x], r), 2);
+  for (const axis of [0, 1, 3]) {
+    await agree(`unstack and stack, axis ${axis}`, seed, withGrads((a) => tf.stack(
+      tf.unstack(a, axis).map((t, i) => tf.mul(t, i + 1)), axis), [x], r), 2);
+  }
+});
+
+test('fused LSTM cell and its gradients (both outputs used, or only h)', {skip}, async () => {
+  for (const [b, h] of [[1, 3], [5, 17], [20, 64]] as const) {
+    const seed = freshSeed();
+    const s = source(seed);
+    const gates = s.normal([b, 4 * h], 2);
+    const c = s.normal([b, h]);
+    const r = weights(seed);
+    await agree(`lstmCell ${b}x${h}`, seed, () => {
+      const [g0, c0] = [gates(), c()];
+      const out = lstmCell(g0 as tf.Tensor2D, c0 as tf.Tensor2D);
+      const both = tf.grads((g: tf.Tensor, cc: tf.Tensor) => {
+        const o = lstmCell(g as tf.Tensor2D, cc as tf.Tensor2D);
+        return tf.add(tf.sum(tf.mul(o.h, r([b, h]))), tf.sum(tf.mul(o.c, tf.square(r([b, h])))));
+      })([g0, c0]);
+      const onlyH = tf.grads((g: tf.Tensor, cc: tf.Tensor) =>
+        tf.sum(tf.mul(lstmCell(g as tf.Tensor2D, cc as tf.Tensor2D).h, r([b, h]))))([g0, c0]);
+      return [out.h, out.c, ...both, ...onlyH];
+    }, 3);
+  }
+});
+
+test('sparse softmax cross-entropy and its gradient; labels out of range are refused', {skip}, async () => {
+  for (const [n, c] of [[1, 2], [7, 33], [70, 1000]] as const) {
+    const seed = freshSeed();
+    const s = source(seed);
+    const logits = s.normal([n, c], 3);
+    const labels = Int32Array.from({length: n}, (_, i) => (i * 7919 + seed) % c);
+    const r = weights(seed);
+    await agree(`sparse xent ${n}x${c}`, seed, () => {
+      const x = logits();
+      const y = tf.tensor1d(labels, 'int32');
+      const loss = sparseSoftmaxCrossEntropy(x as tf.Tensor2D, y);
+      const [g] = tf.grads((t: tf.Tensor) =>
+        tf.sum(tf.mul(sparseSoftmaxCrossEntropy(t as tf.Tensor2D, y), r([n]))))([x]);
+      return [loss, g!];
+    }, 2);
+  }
+  await tf.setBackend('wasm');
+  assert.throws(() => tf.tidy(() => sparseSoftmaxCrossEntropy(tf.zeros([2, 3]),
+    tf.tensor1d([0, 3], 'int32')).dataSync()), /label 3 of row 1 is not in 0\.\.2/);
 });
 
 test('every registered kernel is exercised by these tests', {skip}, () => {
@@ -314,9 +360,10 @@ test('every registered kernel is exercised by these tests', {skip}, () => {
     'Abs', 'Add', 'AvgPool', 'AvgPoolGrad', 'BatchMatMul', 'Concat', 'Conv2D',
     'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Exp', 'FusedBatchNorm',
     'FusedConv2D', 'Log', 'Max', 'MaxPool', 'MaxPoolGrad', 'Maximum', 'Mean',
-    'Minimum', 'Multiply', 'Neg', 'PadV2', 'RealDiv', 'Relu', 'Rsqrt',
-    'SgdlBatchNormTrain', 'SgdlBatchNormTrainGrad', 'Sigmoid', 'Slice', 'SplitV', 'Sqrt',
-    'Square', 'SquaredDifference', 'Step', 'Sub', 'Sum', 'Tanh',
+    'Minimum', 'Multiply', 'Neg', 'Pack', 'PadV2', 'RealDiv', 'Relu', 'Rsqrt',
+    'SgdlBatchNormTrain', 'SgdlBatchNormTrainGrad', 'SgdlLstmCell', 'SgdlLstmCellGrad',
+    'SgdlSparseXent', 'SgdlSparseXentGrad', 'Sigmoid', 'Slice', 'SplitV', 'Sqrt',
+    'Square', 'SquaredDifference', 'Step', 'Sub', 'Sum', 'Tanh', 'Unpack',
   ]);
 });
 

@@ -55,6 +55,10 @@ export interface NativeAddon {
   pad: NativeKernelFn;
   concat: NativeKernelFn;
   split: NativeKernelFn;
+  lstmCell: NativeKernelFn;
+  lstmCellGrad: NativeKernelFn;
+  sparseXent: NativeKernelFn;
+  sparseXentGrad: NativeKernelFn;
 }
 
 /** Where the build puts the addon ($SGDL_NATIVE_ADDON overrides it). */

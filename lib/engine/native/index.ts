@@ -7,8 +7,8 @@
  * - registerNativeKernels / unregisterNativeKernels / nativeKernelsActive:
  *   put its kernels over wasm's (initEngine does this for "native").
  * - NATIVE_KERNEL_NAMES: the tfjs kernels it replaces.
- * - BATCH_NORM_TRAIN(_GRAD): its fused batch-norm kernels (used by
- *   lib/engine/ops when registered).
+ * - BATCH_NORM_TRAIN(_GRAD), LSTM_CELL(_GRAD): its fused batch-norm and
+ *   LSTM-cell kernels (used by lib/engine/ops when registered).
  */
 export {
   ADDON_PATH,
@@ -27,4 +27,6 @@ export {
   BATCH_NORM_TRAIN,
   BATCH_NORM_TRAIN_GRAD,
   type BatchNormTrainAttrs,
+  LSTM_CELL,
+  LSTM_CELL_GRAD,
 } from "./kernels";

@@ -2,4 +2,6 @@
 export {
   batchNorm, type BatchNormOptions, type BatchNormResult,
 } from './batch_norm';
+export {lstmCell, type LstmCellResult} from './lstm_cell';
 export {mirrorPad, type MirrorMode} from './mirror_pad';
+export {sparseSoftmaxCrossEntropy} from './sparse_xent';

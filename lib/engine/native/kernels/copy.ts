@@ -1,6 +1,6 @@
 /**
- * Slice, PadV2, Concat and SplitV of float32 tensors (src/copy.cc):
- * contiguous runs copied in parallel.
+ * Slice, PadV2, Concat, SplitV, Pack and Unpack of float32 tensors
+ * (src/copy.cc): contiguous runs copied in parallel.
  *   slice block:  rank, shape, begin, size, x, y
  *   pad block:    rank, shape, before, after, value, x, y
  *   concat block: outer, count, (inner_i, x_i) for each input, y
@@ -93,4 +93,41 @@ const splitV: NativeKernel = {
   },
 };
 
-export const COPY_KERNELS: readonly NativeKernel[] = [slice, pad, concat, splitV];
+/** tf.unstack (an LSTM's time steps): a split into slices of size 1, axis dropped. */
+const unpack: NativeKernel = {
+  kernelName: tf.Unpack,
+  run(addon, { inputs, backend, attrs }) {
+    const { value: x } = inputs as { value: tf.TensorInfo };
+    if (!allFloat(x) || sizeOf(x.shape) === 0) return null;
+    const ax = tf.util.parseAxisParam(attrs["axis"] as number, x.shape)[0]!;
+    const count = x.shape[ax]!;
+    const outer = sizeOf(x.shape.slice(0, ax));
+    const inner = sizeOf(x.shape.slice(ax + 1));
+    const shape = x.shape.filter((_, i) => i !== ax);
+    const outs = Array.from({ length: count }, () => output(backend, shape));
+    invoke(addon.split, backend, [outer, count,
+      ...outs.flatMap((t) => [inner, offset(backend, t)]), offset(backend, x)]);
+    return outs;
+  },
+};
+
+/** tf.stack (and Unpack's gradient): a concat of same-shaped tensors along a new axis. */
+const pack: NativeKernel = {
+  kernelName: tf.Pack,
+  run(addon, { inputs, backend, attrs }) {
+    const parts = Object.values(inputs) as tf.TensorInfo[];
+    if (parts.length < 2 || !allFloat(...parts)) return null;
+    const first = parts[0]!.shape;
+    if (sizeOf(first) === 0 || parts.some((t) => t.shape.join() !== first.join())) return null;
+    const ax = tf.util.parseAxisParam(attrs["axis"] as number, [...first, 1])[0]!;
+    const shape = [...first.slice(0, ax), parts.length, ...first.slice(ax)];
+    const outer = sizeOf(first.slice(0, ax));
+    const inner = sizeOf(first.slice(ax));
+    const y = output(backend, shape);
+    invoke(addon.concat, backend, [outer, parts.length,
+      ...parts.flatMap((t) => [inner, offset(backend, t)]), offset(backend, y)]);
+    return y;
+  },
+};
+
+export const COPY_KERNELS: readonly NativeKernel[] = [slice, pad, concat, splitV, unpack, pack];

@@ -9,6 +9,8 @@ import { CONV_KERNELS } from "./conv";
 import { COPY_KERNELS } from "./copy";
 import { ELTWISE_KERNELS } from "./eltwise";
 import type { NativeKernel } from "./kernel";
+import { LSTM_KERNELS } from "./lstm";
+import { XENT_KERNELS } from "./xent";
 import { MATMUL_KERNELS } from "./matmul";
 import { POOL_KERNELS } from "./pool";
 import { REDUCE_KERNELS } from "./reduce";
@@ -21,6 +23,8 @@ export const NATIVE_KERNELS: readonly NativeKernel[] = [
   ...MATMUL_KERNELS,
   ...REDUCE_KERNELS,
   ...COPY_KERNELS,
+  ...LSTM_KERNELS,
+  ...XENT_KERNELS,
 ];
 
 export {
@@ -29,6 +33,8 @@ export {
   type BatchNormTrainAttrs,
 } from "./batch_norm";
 export { convGeometryArgs } from "./conv";
+export { LSTM_CELL, LSTM_CELL_GRAD } from "./lstm";
+export { SPARSE_XENT, SPARSE_XENT_GRAD } from "./xent";
 export { broadcastOf, repeatKind } from "./eltwise";
 export { reductionView } from "./reduce";
 export type { KernelCall, NativeKernel } from "./kernel";

@@ -177,6 +177,10 @@ NAPI_MODULE_INIT() {
   define(env, exports, "pad", kernel<pad>);
   define(env, exports, "concat", kernel<concat>);
   define(env, exports, "split", kernel<split>);
+  define(env, exports, "lstmCell", kernel<lstm_cell>);
+  define(env, exports, "lstmCellGrad", kernel<lstm_cell_grad>);
+  define(env, exports, "sparseXent", kernel<sparse_xent>);
+  define(env, exports, "sparseXentGrad", kernel<sparse_xent_grad>);
   set_threads(1);
   return exports;
 }

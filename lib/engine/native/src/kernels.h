@@ -22,5 +22,9 @@ void slice(const Call& call);
 void pad(const Call& call);
 void concat(const Call& call);
 void split(const Call& call);
+void lstm_cell(const Call& call);
+void lstm_cell_grad(const Call& call);
+void sparse_xent(const Call& call);
+void sparse_xent_grad(const Call& call);
 
 }  // namespace sgdl

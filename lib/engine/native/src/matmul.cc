@@ -5,6 +5,9 @@
 
 namespace sgdl {
 
+/** Products of fewer multiply-adds than this run on one thread. */
+constexpr int64_t kSmallMatmul = int64_t(1) << 22;
+
 // args: batchA, batchB, m, n, k, transposeA, transposeB, a, b, c
 // a is [batchA, m, k] ([batchA, k, m] transposed), b is [batchB, k, n]
 // ([batchB, n, k] transposed), c is [max(batchA, batchB), m, n].
@@ -17,6 +20,9 @@ void matmul(const Call& call) {
   const float* a = call.f32(7, ba * m * k);
   const float* b = call.f32(8, bb * k * n);
   float* c = call.f32(9, batch * m * n);
+  // Small products (an LSTM step's h W_hh) run on one thread: waking the
+  // pool for a few million multiply-adds costs more than it saves.
+  SingleThreaded small(m * n * k < kSmallMatmul);
   for (int64_t i = 0; i < batch; ++i) {
     const float* ai = a + (ba == 1 ? 0 : i * m * k);
     const float* bi = b + (bb == 1 ? 0 : i * k * n);

@@ -27,6 +27,14 @@ void set_threads(int n) {
 
 int threads() { return g_threads; }
 
+SingleThreaded::SingleThreaded(bool on) : on_(on && g_threads > 1) {
+  if (on_) omp_set_num_threads(1);
+}
+
+SingleThreaded::~SingleThreaded() {
+  if (on_) omp_set_num_threads(g_threads);
+}
+
 namespace {
 struct Slot {
   void* ptr = nullptr;

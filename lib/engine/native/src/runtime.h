@@ -23,6 +23,19 @@ int threads();
 // than the work.
 constexpr int64_t kParallelMin = 1 << 15;
 
+// Runs oneDNN calls on one thread while in scope (small problems, where
+// waking the pool costs more than the work), then restores the count.
+class SingleThreaded {
+ public:
+  explicit SingleThreaded(bool on);
+  ~SingleThreaded();
+  SingleThreaded(const SingleThreaded&) = delete;
+  SingleThreaded& operator=(const SingleThreaded&) = delete;
+
+ private:
+  bool on_;
+};
+
 // A grow-only, 64-byte-aligned buffer. Slots are reused by every call:
 // kernels run one at a time on the JavaScript thread.
 float* scratch(int slot, size_t bytes);
