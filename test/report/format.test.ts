@@ -12,7 +12,7 @@ import { describe, it } from "node:test";
 import { fixPdfDates, inline, markdown, pdfDate } from "../../lib/report/build";
 import {
   applyParameters, ensureIds, INJECTED_TAG, parseCli, parseNotebook,
-  parseParameters, serializeNotebook, sortNotebooks, splitLines, tagsOf,
+  parseParameters, pythonNumber, serializeNotebook, sortNotebooks, splitLines, tagsOf,
   type CodeCell, type Notebook,
 } from "../../lib/report/notebook";
 import { formatNumber } from "../../lib/report/html";
@@ -39,10 +39,10 @@ function notebook(cells: Array<Partial<CodeCell> & { source: string }>): Noteboo
 }
 
 describe("nbformat writing", () => {
-  it("writes the demo notebook byte for byte as Python's nbformat did", () => {
+  it("writing is idempotent: a written notebook reads back and writes the same bytes", () => {
     const path = join(ROOT, "notebooks", "00-toolchain.ipynb");
-    const text = readFileSync(path, "utf8");
-    assert.equal(serializeNotebook(parseNotebook(text)), text);
+    const once = serializeNotebook(parseNotebook(readFileSync(path, "utf8")));
+    assert.equal(serializeNotebook(parseNotebook(once)), once);
   });
 
   it("splits lines as Python's str.splitlines(keepends=True)", () => {
@@ -231,6 +231,45 @@ describe("one kernelspec for every checkout", () => {
       assert.equal(checkoutOf(tmpdir()), null);
     } finally {
       rmSync(other, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the runner writes notebooks exactly as nbformat does", () => {
+  it("numbers as Python's json writes the floats it reads", () => {
+    const cases: Array<[number, string]> = [
+      [1, "1"], [-3, "-3"], [0.5, "0.5"], [0.0001, "0.0001"], [0.00009927515930030495, "9.927515930030495e-05"],
+      [1e-7, "1e-07"], [123.456, "123.456"], [1.5e16, "15000000000000000"],
+      [2.5e21, "2.5e+21"], [-0.000012, "-1.2e-05"],
+    ];
+    for (const [x, want] of cases) assert.equal(pythonNumber(x), want, String(x));
+  });
+
+  const python = "/usr/bin/python3";
+  const haveNbformat = spawnSync(python, ["-c", "import nbformat"]).status === 0;
+  it("every committed notebook, serialised again, is what nbformat writes (saving in Lab is a no-op)", {
+    skip: haveNbformat ? false : "Debian's python3-nbformat is not installed",
+  }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "sgdl-nbformat-"));
+    try {
+      const names = ["00-toolchain", "04-theory", "05-igd", "06-1-cifar", "06-2-imagenet32",
+        "06-3-speech", "06-4-ptb", "06-5-table1", "07-try-lr"];
+      for (const n of names) {
+        const ours = serializeNotebook(parseNotebook(readFileSync(join(ROOT, "notebooks", `${n}.ipynb`), "utf8")));
+        writeFileSync(join(dir, `${n}.ipynb`), ours);
+      }
+      const r = spawnSync(python, ["-c", `
+import nbformat, sys, os
+for name in sys.argv[1:]:
+    p = os.path.join(${JSON.stringify(dir)}, name + ".ipynb")
+    ours = open(p, encoding="utf-8").read()
+    theirs = nbformat.writes(nbformat.reads(ours, as_version=4)) + "\\n"
+    print(name, "same" if ours == theirs else "differs")
+`, ...names], { encoding: "utf8", timeout: 120_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(r.stdout.trim().split("\n"), names.map((n) => `${n} same`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -231,7 +231,45 @@ export function serializeNotebook(nb: Notebook): string {
     delete meta[k];
   }
   const doc = { ...nb, metadata: meta, cells };
-  return JSON.stringify(sortKeys(doc), null, 1) + "\n";
+  return pythonJson(sortKeys(doc)) + "\n";
+}
+
+/**
+ * A number as Python's json module writes the float (or int) it reads
+ * from our text, so that nbformat rewrites nothing: integers as they
+ * are; other numbers with the shortest round-trip digits (as JavaScript),
+ * in exponent form below 1e-4 or from 1e16 with a signed two-digit
+ * exponent ("9.9e-05"), plain otherwise.
+ */
+export function pythonNumber(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`notebook JSON cannot hold ${x}`);
+  if (Number.isInteger(x)) return String(x);
+  const [mantissa, exp] = x.toExponential().split("e") as [string, string];
+  const e = Number(exp);
+  if (e < -4 || e >= 16) {
+    return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  }
+  return String(x);
+}
+
+/**
+ * JSON laid out as `json.dumps(value, indent=1, ensure_ascii=False)`
+ * (nbformat's writer; keys are already sorted), numbers as pythonNumber.
+ */
+export function pythonJson(value: unknown, depth = 0): string {
+  if (value === null || typeof value === "boolean") return String(value);
+  if (typeof value === "number") return pythonNumber(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  const pad = " ".repeat(depth + 1);
+  const close = " ".repeat(depth);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    return `[\n${value.map((v) => pad + pythonJson(v ?? null, depth + 1)).join(",\n")}\n${close}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return "{}";
+  return `{\n${entries.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${pythonJson(v, depth + 1)}`)
+    .join(",\n")}\n${close}}`;
 }
 
 /** Writes a notebook file. */
