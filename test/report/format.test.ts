@@ -103,13 +103,17 @@ describe("parameters", () => {
     assert.match(String(cell.source), /^const lr: number = 1\.2;$/m);
     assert.match(String(cell.source), /^const profile: string = "smoke";$/m);
     assert.match(String(cell.source), /^const seeds: number\[\] = \[3,4\];$/m);
+    // papermill-aware tools read the same values from the metadata.
+    assert.deepEqual(nb.metadata["papermill"], { parameters: { lr: 1.2, profile: "smoke", seeds: [3, 4] } });
   });
 
-  it("removes an old injected cell when nothing is overridden", () => {
+  it("removes an old injected cell (and papermill's parameters) when nothing is overridden", () => {
     const nb = base();
+    applyParameters(nb, { lr: "2" });
     applyParameters(nb, {});
     assert.equal(nb.cells.length, 3);
     assert.ok(nb.cells.every((c) => !tagsOf(c).includes(INJECTED_TAG)));
+    assert.equal(nb.metadata["papermill"], undefined);
   });
 
   it("refuses unknown names and values of the wrong kind", () => {

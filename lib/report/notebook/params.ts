@@ -168,6 +168,13 @@ export function applyParameters(
   nb: Notebook, overrides: Record<string, ParamValue>, name = "notebook",
 ): Injection {
   nb.cells = nb.cells.filter((c) => !tagsOf(c).includes(INJECTED_TAG));
+  // papermill's record of the injected parameters (papermill-aware tools
+  // read it), kept only while there are injected parameters.
+  const papermill = nb.metadata["papermill"] as Record<string, unknown> | undefined;
+  if (papermill !== undefined) {
+    delete papermill["parameters"];
+    if (Object.keys(papermill).length === 0) delete nb.metadata["papermill"];
+  }
   const at = nb.cells.findIndex((c) =>
     c.cell_type === "code" && tagsOf(c).includes(PARAMETERS_TAG));
   const keys = Object.keys(overrides);
@@ -201,6 +208,10 @@ export function applyParameters(
     };
     setTag(injected, INJECTED_TAG, true);
     nb.cells.splice(at + 1, 0, injected);
+    nb.metadata["papermill"] = {
+      ...(nb.metadata["papermill"] as Record<string, unknown> | undefined),
+      parameters: { ...values },
+    };
   }
   return { parametersCell: at, declared, values };
 }
