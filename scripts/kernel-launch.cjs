@@ -53,6 +53,19 @@ const util = require("node:util");
 
 const ROOT = path.resolve(__dirname, "..");
 const DISPLAY = Symbol.for("sgdl.display");
+/** The running cell's AbortSignal (lib/report's cellSignal reads it). */
+const INTERRUPT = Symbol.for("sgdl.interrupt");
+/** How long an interrupted cell may take to stop by itself. */
+const INTERRUPT_GRACE_MS = 5000;
+
+/** The error a cell that was interrupted ends with. */
+function interruptedContent() {
+  return {
+    ename: "KeyboardInterrupt",
+    evalue: "interrupted",
+    traceback: ["KeyboardInterrupt: the cell was interrupted; run it again to resume a training run"],
+  };
+}
 const CLEANUP = Symbol.for("sgdl.cleanup");
 
 /** tslab's dist folder: the project's own copy. */
@@ -302,6 +315,54 @@ function startKernel(configPath) {
     });
     return serverExecute(sock, msg);
   };
+
+  // Shell requests one at a time, in order (tslab starts each as it
+  // arrives, so a finished cell published "idle" while the next ran):
+  // busy and idle then bracket each request as Jupyter expects. Control
+  // requests (interrupt, shutdown) are not queued behind them.
+  const shellMessage = server.handleShellMessage.bind(server);
+  let shellChain = Promise.resolve();
+  let queued = 0;
+  let aborting = false; // after a failed cell with stop_on_error: abort what is queued
+  server.handleShellMessage = (sock, ...frames) => {
+    if (sock !== server.shell) return shellMessage(sock, ...frames);
+    queued++;
+    shellChain = shellChain.then(() => shellMessage(sock, ...frames)).catch((e) => {
+      console.error("shell request failed:", e);
+    }).finally(() => {
+      if (--queued === 0) aborting = false;
+    });
+    return shellChain;
+  };
+  // history_request: tslab has none; an empty history is a valid answer.
+  const publishStatus = server.publishStatus.bind(server);
+  server.publishStatus = (status, msg) => {
+    publishStatus(status, msg);
+    if (status === "busy" && msg.header.msg_type === "history_request") {
+      const reply = msg.createReply();
+      reply.header.msg_type = "history_reply";
+      reply.content = { status: "ok", history: [] };
+      reply.signAndSend(server.connInfo.key, server.shell);
+    }
+  };
+  const warn = console.warn;
+  console.warn = (...args) => {
+    if (String(args[0]).startsWith("unknown msg_type: history_request")) return;
+    warn(...args);
+  };
+
+  // Interrupt: the running cell's AbortSignal (globalThis[INTERRUPT],
+  // which lib/train's train() and runPlan watch) is aborted first, so a
+  // training run stops at its next step, records "interrupted" and frees
+  // its lock; if the cell has not ended within INTERRUPT_GRACE_MS, tslab's
+  // own interrupt abandons it. Either way the cell fails (as a Python
+  // KeyboardInterrupt does) and stop_on_error aborts what is queued.
+  let cell = null; // { abort: AbortController, count, timer }
+  const interrupt = () => {
+    if (cell === null) return;
+    cell.abort.abort();
+    cell.timer ??= setTimeout(() => executor.interrupt(), INTERRUPT_GRACE_MS);
+  };
   const executeImpl = handler.handleExecuteImpl;
   handler.handleExecuteImpl = async function (req, writeStream, writeDisplay) {
     const publish = publishers.get(req) || (() => {});
@@ -309,22 +370,48 @@ function startKernel(configPath) {
     publish("execute_input", { code: req.code, execution_count: count });
     active = { count, publish };
     errors.reset();
+    const abort = new AbortController();
+    globalThis[INTERRUPT] = abort.signal;
+    cell = { abort, timer: null };
     try {
-      return await executeImpl.call(this, req, writeStream, writeDisplay);
+      const done = await executeImpl.call(this, req, writeStream, writeDisplay);
+      if (abort.signal.aborted) throw done; // finished, but interrupted
+      return done;
     } catch (e) {
-      const err = errors.error();
+      const err = abort.signal.aborted ? interruptedContent() : errors.error();
       publish("error", err);
       failures.set(req, err);
       throw e;
     } finally {
+      if (cell.timer !== null) clearTimeout(cell.timer);
+      cell = null;
+      globalThis[INTERRUPT] = undefined;
       active = null;
     }
   };
-  const handleExecute = handler.handleExecute.bind(handler);
-  handler.handleExecute = async (req, writeStream, writeDisplay) => {
-    const reply = await handleExecute(req, writeStream, writeDisplay);
+  // tslab's handleExecute, with Jupyter's stop_on_error (false: go on with
+  // the next cells) and its "aborted" status (tslab says "abort").
+  handler.handleExecute = async function (req, writeStream, writeDisplay) {
+    if (aborting) return { status: "aborted" };
+    let status = "ok";
+    let count;
+    try {
+      // Requests are already one at a time (the shell queue above); tslab's
+      // execQueue would cancel every later cell after an error.
+      count = await this.handleExecuteImpl(req, writeStream, writeDisplay);
+    } catch (e) {
+      if (e !== null && typeof e === "object" && "count" in e) {
+        status = "error";
+        count = e;
+      } else {
+        status = "error";
+        console.error("unexpected error:", e);
+      }
+    }
+    if (status === "error" && req.stop_on_error !== false) aborting = true;
+    const reply = { status, execution_count: count ? count.count : undefined };
     const err = failures.get(req);
-    if (reply.status === "error" && err) Object.assign(reply, err);
+    if (status === "error" && err) Object.assign(reply, err);
     return reply;
   };
   const close = handler.close.bind(handler);
@@ -334,7 +421,7 @@ function startKernel(configPath) {
     // even if something (the browser) still holds the event loop.
     setTimeout(() => exitAfterCleanup(0), 100);
   };
-  process.on("SIGINT", () => executor.interrupt());
+  process.on("SIGINT", interrupt);
   process.on("SIGTERM", () => exitAfterCleanup(0));
   process.on("uncaughtException", (err) => {
     console.error("UncaughtException:", err);
@@ -406,7 +493,11 @@ function startWorker() {
       text: "UnhandledPromiseRejection: " + util.inspect(reason) + "\n",
     });
   });
-  process.on("SIGINT", () => executor.interrupt());
+  let abort = null; // the running cell's AbortController
+  process.on("SIGINT", () => {
+    abort?.abort();
+    setTimeout(() => executor.interrupt(), INTERRUPT_GRACE_MS).unref();
+  });
   process.on("SIGTERM", () => exitAfterCleanup(143));
   // The runner went away (Ctrl-C, crash): do not linger.
   process.on("disconnect", () => exitAfterCleanup(1));
@@ -423,12 +514,20 @@ function startWorker() {
       errors.reset();
       const start = Date.now();
       let ok = false;
+      abort = new AbortController();
+      globalThis[INTERRUPT] = abort.signal;
       try {
         ok = await executor.execute(msg.code);
       } catch (err) {
         errors.add([err]);
       }
-      if (!ok) send({ type: "error", index: current, ...errors.error() });
+      const interrupted = abort.signal.aborted;
+      abort = null;
+      globalThis[INTERRUPT] = undefined;
+      if (interrupted) {
+        ok = false;
+        send({ type: "error", index: current, ...interruptedContent() });
+      } else if (!ok) send({ type: "error", index: current, ...errors.error() });
       send({ type: "done", index: current, ok, ms: Date.now() - start });
     });
   });

@@ -12,7 +12,7 @@
  * report rendered from records).
  */
 import {
-  configHash, findRecord, type ProgressEvent, type RunRecord, train, type TrainOptions,
+  cellSignal, configHash, findRecord, type ProgressEvent, type RunRecord, train, type TrainOptions,
 } from "../train";
 import type { GroupResult, Plan, PlanResult, PlanRun, RunOutcome } from "./types";
 
@@ -133,8 +133,10 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Pl
   // `npm run report -- --fresh` sets SGDL_FRESH=1 in every kernel.
   const fresh = opts.fresh ?? process.env["SGDL_FRESH"] === "1";
   const byId = new Map<string, RunOutcome>();
+  // An interrupted notebook cell stops the plan too (train() stops its run).
+  const signal = opts.signal ?? cellSignal();
   for (const [i, job] of jobs.entries()) {
-    if (opts.signal?.aborted === true) break;
+    if (signal?.aborted === true) break;
     let cached = false;
     const trainOpts: TrainOptions = {
       quiet: true,

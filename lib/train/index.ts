@@ -45,6 +45,7 @@ export type { Manifest, TrainerState } from "./checkpoint";
 export { acquireLock, isAlive, isLockHeld, LockTimeoutError, readLock } from "./lock";
 export type { Lock, LockInfo, LockOptions } from "./lock";
 export { removeStaleTemps, writeFileAtomic, writeJsonAtomic, WriteError } from "./atomic";
+export { cellSignal } from "./interrupt";
 export type { Faults } from "./atomic";
 export { centerCrop, clearDataCache, loadTrainData, syntheticText } from "./data";
 export type { Batch, ClassifyData, TextData, TrainData } from "./data";

@@ -81,7 +81,7 @@ type EpochEnd =
     seconds: number;
   }
   | { kind: "diverged"; info: DivergenceInfo }
-  | { kind: "aborted" };
+  | { kind: "aborted"; step: number };
 
 /** Trains (or resumes) the run and returns its record. */
 export async function runLoop(ctx: LoopContext): Promise<RunRecord> {
@@ -205,6 +205,7 @@ async function loop(
 
   let status: RunStatus = "completed";
   let diverged: DivergenceInfo | null = null;
+  let stoppedAt = "";
   for (let e = st.epoch; e < cfg.epochs; e++) {
     clock.epoch = e;
     const lr = schedule(e);
@@ -221,6 +222,7 @@ async function loop(
       : await classifyEpoch(env, model, data as ClassifyData);
     if (end.kind === "aborted") {
       status = "interrupted";
+      stoppedAt = ` at epoch ${e + 1}, step ${end.step}; run again to resume`;
       break;
     }
     if (end.kind === "diverged") {
@@ -266,7 +268,7 @@ async function loop(
   if (status !== "interrupted" && !cfg.checkpoint.keep) removeCheckpoint(runDir);
   const what = status === "diverged" && diverged !== null
     ? `diverged at epoch ${diverged.epoch}, step ${diverged.step}: ${diverged.reason}`
-    : status;
+    : `${status}${stoppedAt}`;
   emit({ phase: "done", epoch: st.epoch, status, message: `${what}` });
   return rec;
 }
@@ -396,7 +398,7 @@ async function classifyEpoch(env: EpochEnv, model: Model, data: ClassifyData): P
   let step = 0;
   const what = { batchSize: cfg.microBatch ?? cfg.batchSize, what: `training ${model.name}` };
   for (const b of data.trainEpoch(env.rng, cfg.batchSize, cfg.augment)) {
-    if (env.ctx.signal?.aborted) return { kind: "aborted" };
+    if (env.ctx.signal?.aborted) return { kind: "aborted", step: step + 1 };
     const seed = mixSeed(cfg.seed, DROPOUT_KEY, env.st.globalStep);
     const out = guardMemory(what, () =>
       classifyGrads(model, b.x, b.y, b.shape, data.numClasses, cfg.microBatch, seed, top5));
@@ -523,7 +525,7 @@ async function lmEpoch(env: EpochEnv, model: LanguageModel, data: TextData): Pro
   const what = { batchSize: cfg.batchSize, what: `training ${model.name}` };
   try {
     for (const w of bpttWindows(b, seqLen)) {
-      if (env.ctx.signal?.aborted) return { kind: "aborted" };
+      if (env.ctx.signal?.aborted) return { kind: "aborted", step: step + 1 };
       const seed = mixSeed(cfg.seed, DROPOUT_KEY, env.st.globalStep);
       const prev = state;
       const out = guardMemory(what, () => lmGrads(model, w.x, w.y, w.batchSize, w.len, prev, seed));

@@ -24,6 +24,7 @@ import {
 import { type Faults, removeStaleTemps } from "./atomic";
 import { checkpointDir, removeCheckpoint } from "./checkpoint";
 import { codeVersion } from "./code";
+import { cellSignal } from "./interrupt";
 import { datasetKind, parseConfig, type TrainConfig } from "./config";
 import { loadTrainData } from "./data";
 import { candidateIds, configHash } from "./hash";
@@ -135,17 +136,29 @@ export async function train(
       rmSync(recordPath(dir), { force: true });
     }
     const data = await loadTrainData(config.dataset, config.normalize);
-    return await runLoop({
+    // A notebook cell's interrupt stops the run too (see interrupt.ts).
+    const fromCell = opts.signal === undefined ? cellSignal() : undefined;
+    const signal = opts.signal ?? fromCell ?? null;
+    let ended = "";
+    const rec = await runLoop({
       config,
       id,
       runDir: dir,
       engine,
       code: codeVersion(),
       data,
-      emit,
-      signal: opts.signal ?? null,
+      emit: (e) => {
+        if (e.phase === "done" && e.message !== null) ended = e.message;
+        emit(e);
+      },
+      signal,
       faults: opts.faults ?? {},
     });
+    // One line in the interrupted cell: where it stopped, how to go on.
+    if (rec.status === "interrupted" && fromCell?.aborted === true) {
+      process.stderr.write(`${id}: ${ended}\n`);
+    }
+    return rec;
   } finally {
     lock.release();
     // A run that failed before writing anything (bad data, say) leaves no folder.
