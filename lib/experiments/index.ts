@@ -29,6 +29,8 @@
  * - notebook:   claimBook (a section's claims and the figures that are
  *               their evidence), curveFigures (metric-by-epoch figures),
  *               reductionsTable (the paper's settings beside ours)
+ * - try_lr:     tryLr (the try-a-learning-rate notebook: one run at any
+ *               lr, trained with live progress, drawn beside the cached)
  */
 export { allPlans, paperConfig, paperLr, plan, planConfigs, runConfig } from "./plan";
 export { sectionScale } from "./scales";
@@ -74,6 +76,8 @@ export {
 export { claimBook, curveFigures, reductionsTable } from "./notebook";
 export type { ClaimBook, CurveFigure, CurveFigureOptions } from "./notebook";
 export { PROFILES, SECTIONS } from "./types";
+export { tryLr } from "./try_lr";
+export type { TryLr, TryLrOptions, TryLrResult } from "./try_lr";
 export type {
   DataOrigin, GroupKind, GroupResult, MetricKind, Plan, PlanGroup, PlanResult, PlanRun, Profile,
   RunOutcome, SectionId, SettingRow,
