@@ -87,7 +87,6 @@ describe("section 6.1 smoke plan", { skip: skipNoCifar }, () => {
     assert.deepEqual(claims.map((c) => c.id), [
       "fig3-cifar10-larger-lr-helps-sgd",
       "fig4-cifar10-resnet56-sgdl-matches-or-beats",
-      "fig4-cifar10-resnet56-adadelta-poor",
     ]);
     for (const c of claims) {
       assert.ok(VERDICTS.includes(c.verdict));
@@ -135,7 +134,7 @@ describe("section 6.1 smoke plan", { skip: skipNoCifar }, () => {
 describe("sections 6.2-6.4 smoke plans (stand-ins)", () => {
   const cases = [
     { s: "6.2" as const, skip: skipNo(fashionMnistDir(), "train-images-idx3-ubyte.gz", "Fashion-MNIST"), n: 3 },
-    { s: "6.3" as const, skip: skipNo(keywordsDir(), "manifest.json", "the keyword stand-in"), n: 3 },
+    { s: "6.3" as const, skip: skipNo(keywordsDir(), "manifest.json", "the keyword stand-in"), n: 2 },
     { s: "6.4" as const, skip: skipNo(brownPtbDir(), "ptb.train.txt", "Brown-PTB"), n: 3 },
   ];
   for (const { s, skip, n } of cases) {

@@ -59,7 +59,6 @@ const EXPECTED: Record<Name, Expected> = {
     claims: {
       "fig3-cifar10-larger-lr-helps-sgd": null,
       [`${fig4}-sgdl-matches-or-beats`]: null,
-      [`${fig4}-adadelta-poor`]: null,
     },
     data: "real", dataset: "CIFAR-10 (real data)",
   },
@@ -79,7 +78,6 @@ const EXPECTED: Record<Name, Expected> = {
     claims: {
       [`${fig6}-sgdl-matches-or-beats`]: null,
       [`${fig6}-sgdl-beats-sgd`]: null,
-      [`${fig6}-adadelta-poor`]: null,
     },
     data: "stand-in", dataset: "stand-in for Speech Commands",
   },
