@@ -51,10 +51,14 @@ const fs = require("node:fs");
 const path = require("node:path");
 const util = require("node:util");
 
+const kernelLib = require("./kernel-lib.cjs");
+
 const ROOT = path.resolve(__dirname, "..");
 const DISPLAY = Symbol.for("sgdl.display");
 /** The running cell's AbortSignal (lib/report's cellSignal reads it). */
 const INTERRUPT = Symbol.for("sgdl.interrupt");
+/** When the kernel warms its compiler up after it is ready. */
+const WARM_UP_AFTER_MS = 1000;
 /** How long an interrupted cell may take to stop by itself. */
 const INTERRUPT_GRACE_MS = 5000;
 
@@ -156,17 +160,36 @@ function createProjectConverter(dist, options) {
   };
 }
 
-/** The lazily created converters tslab's executor asks for. */
+/** Runs `fn` with the process in `dir` (tslab's converter takes its root from the cwd). */
+function inDir(dir, fn) {
+  const back = process.cwd();
+  process.chdir(dir);
+  try {
+    return fn();
+  } finally {
+    process.chdir(back);
+  }
+}
+
+/**
+ * The lazily created converters tslab's executor asks for, rooted at the
+ * compiled lib/ (scripts/kernel-lib.cjs): a cell's `import ... from
+ * "./lib/train"` is checked against lib/'s declarations and runs its
+ * compiled CommonJS, instead of tslab re-checking and re-emitting every
+ * source of lib/ in each new kernel.
+ */
 function converterSet(dist) {
   let node = null;
   let browser = null;
   return {
     get node() {
-      node ??= createProjectConverter(dist, { isJS: false, isBrowser: false });
+      node ??= inDir(kernelLib.OUT, () =>
+        createProjectConverter(dist, { isJS: false, isBrowser: false }));
       return node;
     },
     get browser() {
-      browser ??= createProjectConverter(dist, { isJS: false, isBrowser: true });
+      browser ??= inDir(kernelLib.OUT, () =>
+        createProjectConverter(dist, { isJS: false, isBrowser: true }));
       return browser;
     },
     close() {
@@ -174,6 +197,34 @@ function converterSet(dist) {
       browser?.close();
     },
   };
+}
+
+/**
+ * tslab's executor with the project's lib/: before each cell, a change in
+ * lib/ is compiled (saying so in the cell's output) and its old modules
+ * are dropped from node's cache, so the cell loads the new code (modules
+ * that imported them keep the old instance until the kernel restarts, as
+ * in any node REPL). Errors thrown in lib/ point at its .ts lines.
+ */
+function projectExecutor(dist, console) {
+  process.setSourceMapsEnabled(true);
+  fs.mkdirSync(kernelLib.OUT, { recursive: true });
+  process.chdir(ROOT);
+  const { createExecutor } = require(path.join(dist, "executor"));
+  const convs = converterSet(dist);
+  const executor = createExecutor(kernelLib.OUT, convs, console);
+  const execute = executor.execute.bind(executor);
+  executor.execute = async (src) => {
+    const stale = kernelLib.staleness();
+    if (stale.changed.length > 0 || stale.removed.length > 0) {
+      // Shown before the (synchronous) build starts.
+      process.stdout.write(`preparing lib/ (${stale.changed.length} changed files) ...\n`);
+      await new Promise((r) => setTimeout(r, 50));
+      for (const file of kernelLib.prepareLib()) delete require.cache[file];
+    }
+    return execute(src);
+  };
+  return { executor, convs };
 }
 
 /** Runs the registered cleanups (each at most `ms`), once. */
@@ -275,15 +326,11 @@ function errorContent(err) {
  * JupyterLab show the cell's error).
  */
 function startKernel(configPath) {
-  process.chdir(ROOT);
   const dist = tslabDist();
-  const { createExecutor } = require(path.join(dist, "executor"));
   const jupyter = require(path.join(dist, "jupyter"));
-  const convs = converterSet(dist);
-  void convs.node; // warm up, as tslab does
   const errors = errorCollector();
   let active = null; // { count, publish } of the running cell
-  const executor = createExecutor(ROOT, convs, {
+  const { executor, convs } = projectExecutor(dist, {
     log: (...args) => {
       if (!active) return console.log(...args);
       active.publish("execute_result", {
@@ -430,6 +477,10 @@ function startKernel(configPath) {
     console.error("UnhandledPromiseRejection:", reason);
   });
   server.init();
+  // Ready first (the client's kernel_info is answered at once), then the
+  // compiler warms up (about 2 s) while the user reads the notebook; a
+  // cell run before that waits for it.
+  setTimeout(() => void convs.node, WARM_UP_AFTER_MS).unref();
 }
 
 /**
@@ -449,13 +500,11 @@ function startWorker() {
     process.exit(2);
   }
   const t0 = Date.now();
-  process.chdir(ROOT);
   const dist = tslabDist();
-  const { createExecutor } = require(path.join(dist, "executor"));
   const send = (msg) => process.send(msg);
   let current = -1;
   const errors = errorCollector();
-  const executor = createExecutor(ROOT, converterSet(dist), {
+  const { executor } = projectExecutor(dist, {
     log: (...args) => {
       send({ type: "result", index: current, text: util.format(...args) });
     },

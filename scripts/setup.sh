@@ -71,6 +71,11 @@ else
 fi
 rm -f "$native_log"
 
+# --- lib/ for the notebook kernel -------------------------------------------
+# Compiled once (.cache/kernel: CommonJS + declarations) so that a new
+# kernel imports lib/ in seconds; the kernel rebuilds what changes later.
+node scripts/kernel-lib.cjs | sed 's/^\[kernel\]/[setup]/'
+
 # --- data --------------------------------------------------------------------
 # Real CIFAR-10 (rebuilt into the official binary batches, MD5-checked) and
 # the Brown corpus in PTB form and the synthetic keywords (stand-ins).

@@ -6,7 +6,7 @@
  * a message naming the notebook and the cell, and lose nothing.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -157,6 +157,22 @@ describe("failing cells", () => {
       assert.deepEqual(later?.outputs, [{ output_type: "stream", name: "stdout",
         text: ["output kept from an earlier run\n"] }]);
     }
+  });
+
+  it("an error thrown in lib/ points at its .ts line", async () => {
+    const nbs = join(tmp.dir, "lib-nbs");
+    mkdirSync(nbs);
+    copyFileSync(join(FIXTURES, "throws-in-lib.ipynb"), join(nbs, "throws-in-lib.ipynb"));
+    const r = await script("notebooks", ["--notebooks-dir", nbs], reproducibleEnv(tmp.dir));
+    assert.equal(r.code, 1);
+    const src = readFileSync(join(ROOT, "lib", "experiments", "plan.ts"), "utf8").split("\n");
+    const line = src.findIndex((l) => l.includes("profile must be smoke, cpu or paper")) + 1;
+    assert.ok(line > 0);
+    assert.match(r.stderr, new RegExp(`at plan \\(lib/experiments/plan\\.ts:${line}:\\d+\\)`));
+    const [cell] = codeCells(readJson(join(nbs, "throws-in-lib.ipynb")));
+    const err = cell?.outputs.find((o) => o.output_type === "error");
+    assert.ok(err?.output_type === "error" &&
+      err.traceback.some((l) => l.includes(`lib/experiments/plan.ts:${line}:`)), "traceback in the notebook");
   });
 
   it("fail nbconvert with the kernel's error message", { skip: !python }, async () => {
