@@ -46,6 +46,12 @@ describe("the kernel under jupyter_client", { skip: haveClient ? false : "no jup
     assert.equal(out["is_complete"], "incomplete");
     assert.equal(out["complete"], "ok");
     assert.equal(out["inspect"], "ok");
+    assert.deepEqual(out["complete_lib"], ["groups"]);
+    // An error thrown in lib/ points at the .ts line (lib/ runs with source maps).
+    const plan = readFileSync(join(ROOT, "lib", "experiments", "plan.ts"), "utf8").split("\n");
+    const line = plan.findIndex((l) => l.includes("profile must be smoke, cpu or paper")) + 1;
+    assert.ok((out["lib_traceback"] as string[]).some((l) =>
+      l.includes(`plan (lib/experiments/plan.ts:${line}:`)), JSON.stringify(out["lib_traceback"]));
     // Interrupt: the cell ends as KeyboardInterrupt within seconds, saying
     // where the run stopped; the run is recorded as interrupted, unlocked.
     assert.equal(out["interrupt_reply"], "error");

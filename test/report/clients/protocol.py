@@ -70,6 +70,14 @@ out["is_complete"] = answer(kc.is_complete("function f() {")).get("status")
 out["complete"] = answer(kc.complete("Math.ma")).get("status")
 out["inspect"] = answer(kc.inspect("Math.max", 6)).get("status")
 
+# 3b. An error thrown inside lib/: the reply's traceback names the .ts line.
+replies, _ = collect([kc.execute('import { plan } from "./lib/experiments";'),
+                      kc.execute('plan("6.1", "bogus" as never);', stop_on_error=False)],
+                     timeout=120)
+out["lib_traceback"] = (replies[1] or {}).get("traceback")
+out["complete_lib"] = (answer(kc.complete('plan("6.1").gro')).get("matches"))
+
+
 # 4. Interrupt during training: the run stops at its next step, records
 #    "interrupted", frees its lock; running the cell again resumes it.
 cell = f"""
