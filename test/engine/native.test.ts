@@ -14,6 +14,7 @@ import {batchNorm, lstmCell, sparseSoftmaxCrossEntropy} from '../../lib/engine/o
 import {
   ADDON_PATH, loadAddon, NATIVE_KERNEL_NAMES, type NativeAddon,
 } from '../../lib/engine/native';
+import {broadcastOf, middleRepeat} from '../../lib/engine/native/kernels';
 import {buildModel, type Model} from '../../lib/models';
 import {
   ENGINE_UNDER_TEST, freshSeed, initWasm, normals, relErr, rng, runOn,
@@ -198,7 +199,8 @@ test('element-wise ops with broadcasts, and their gradients', {skip}, async () =
   const pairs: Array<[number[], number[]]> = [
     [[2, 3, 4, 5], [2, 3, 4, 5]], [[2, 3, 4, 5], [5]], [[5], [2, 3, 4, 5]],
     [[6, 7], [6, 1]], [[6, 1], [6, 7]], [[2, 3, 4, 5], []], [[], [3, 1]],
-    [[1, 4, 5], [3, 4, 5]],
+    [[1, 4, 5], [3, 4, 5]], [[4, 6, 5], [4, 1, 5]], [[4, 1, 5], [4, 6, 5]],
+    [[2, 3, 4, 5], [2, 1, 1, 5]], [[2, 3, 4, 5], [1]],
   ];
   const ops: Array<[string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor]> = [
     ['add', tf.add], ['sub', tf.sub], ['mul', tf.mul], ['div', tf.div],
@@ -221,6 +223,21 @@ test('element-wise ops with broadcasts, and their gradients', {skip}, async () =
       await agree(`${name} [${sa}] [${sb}]`, seed, fn, 1);
     }
   }
+});
+
+test('broadcast codes: same, scalar, inner, outer, middle, unsupported', () => {
+  // [code, inner, mid]; codes as in src/eltwise.cc.
+  assert.deepEqual(broadcastOf([4, 5], [4, 5], [4, 5]), [0, 20, 1]);
+  assert.deepEqual(broadcastOf([4, 5], [], [4, 5]), [1, 1, 1]);       // scalar b
+  assert.deepEqual(broadcastOf([], [4, 5], [4, 5]), [2, 1, 1]);       // scalar a
+  assert.deepEqual(broadcastOf([4, 5], [5], [4, 5]), [1, 5, 1]);      // a bias
+  assert.deepEqual(broadcastOf([4, 5], [4, 1], [4, 5]), [3, 5, 1]);   // per row
+  // A mask shared over time: [B, 1, H] against [B, T, H].
+  assert.deepEqual(broadcastOf([20, 35, 100], [20, 1, 100], [20, 35, 100]), [5, 100, 35]);
+  assert.deepEqual(broadcastOf([2, 1, 1, 5], [2, 3, 4, 5], [2, 3, 4, 5]), [6, 5, 12]);
+  assert.deepEqual(middleRepeat([3, 1, 5], [3, 4, 5]), {mid: 4, inner: 5});
+  assert.equal(middleRepeat([1, 4, 1], [3, 4, 5]), null);
+  assert.equal(broadcastOf([3, 1], [1, 4], [3, 4]), null);           // both broadcast
 });
 
 test('unary ops and their gradients', {skip}, async () => {

@@ -3,7 +3,8 @@
  * Minimum, SquaredDifference with the broadcasts training uses, and the
  * float unary ops.
  *
- * addon.binary block: op, broadcast, n (output size), inner, a, b, out.
+ * addon.binary block: op, broadcast, n (output size), inner, a, b, out,
+ * mid (the repeated axes' size of a middle broadcast, else 1).
  * addon.unary block: op, n, x, y, alpha.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -17,6 +18,8 @@ const B_INNER = 1;
 const A_INNER = 2;
 const B_OUTER = 3;
 const A_OUTER = 4;
+const B_MIDDLE = 5;
+const A_MIDDLE = 6;
 
 /**
  * How `small` repeats to fill `out` (both right-aligned as in numpy):
@@ -45,25 +48,47 @@ export function repeatKind(
   return null;
 }
 
-/** The broadcast code and inner size for a op b, or null if unsupported. */
+/**
+ * A `small` that matches out's leading and trailing axes and is 1 on a
+ * run of axes between them ([B, 1, H] against [B, T, H]: a mask shared
+ * over time): the sizes of the three parts, or null.
+ */
+export function middleRepeat(
+  small: readonly number[],
+  out: readonly number[],
+): { mid: number; inner: number } | null {
+  const padded = [...Array<number>(out.length - small.length).fill(1), ...small];
+  const differs = out.map((d, k) => padded[k] !== d);
+  const p = differs.indexOf(true);
+  const q = differs.lastIndexOf(true) + 1;
+  if (p <= 0 || q >= out.length) return null; // no leading or no trailing part
+  if (padded.slice(p, q).some((d) => d !== 1)) return null;
+  return { mid: sizeOf(out.slice(p, q)), inner: sizeOf(out.slice(q)) };
+}
+
+/**
+ * The broadcast code, inner size and middle size for a op b, or null if
+ * unsupported.
+ */
 export function broadcastOf(
   a: readonly number[],
   b: readonly number[],
   out: readonly number[],
-): [number, number] | null {
+): [number, number, number] | null {
   const n = sizeOf(out);
   const na = sizeOf(a);
   const nb = sizeOf(b);
   if (na === n && nb === n) {
-    return sameShape(a, out) && sameShape(b, out) ? [SAME, Math.max(n, 1)] : null;
+    return sameShape(a, out) && sameShape(b, out) ? [SAME, Math.max(n, 1), 1] : null;
   }
-  if (na === n && sameShape(a, out)) {
-    const r = repeatKind(b, out);
-    if (r !== null) return [r.kind === "inner" ? B_INNER : B_OUTER, r.inner];
-  }
-  if (nb === n && sameShape(b, out)) {
-    const r = repeatKind(a, out);
-    if (r !== null) return [r.kind === "inner" ? A_INNER : A_OUTER, r.inner];
+  for (const [full, small, codes] of [
+    [a, b, [B_INNER, B_OUTER, B_MIDDLE]], [b, a, [A_INNER, A_OUTER, A_MIDDLE]],
+  ] as const) {
+    if (sizeOf(full) !== n || !sameShape(full, out)) continue;
+    const r = repeatKind(small, out);
+    if (r !== null) return [r.kind === "inner" ? codes[0] : codes[1], r.inner, 1];
+    const m = middleRepeat(small, out);
+    if (m !== null) return [codes[2], m.inner, m.mid];
   }
   return null;
 }
@@ -93,7 +118,7 @@ function binaryKernel(kernelName: string, op: number): NativeKernel {
       if (bc === null) return null;
       const out = output(backend, shape);
       invoke(addon.binary, backend, [op, bc[0], n, bc[1], offset(backend, a),
-        offset(backend, b), offset(backend, out)]);
+        offset(backend, b), offset(backend, out), bc[2]]);
       return out;
     },
   };

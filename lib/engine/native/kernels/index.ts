@@ -35,7 +35,7 @@ export {
 export { convGeometryArgs } from "./conv";
 export { LSTM_CELL, LSTM_CELL_GRAD } from "./lstm";
 export { SPARSE_XENT, SPARSE_XENT_GRAD } from "./xent";
-export { broadcastOf, repeatKind } from "./eltwise";
+export { broadcastOf, middleRepeat, repeatKind } from "./eltwise";
 export { reductionView } from "./reduce";
 export type { KernelCall, NativeKernel } from "./kernel";
 export type { WasmBackend } from "./heap";

@@ -19,6 +19,8 @@ enum Broadcast {
   kAInner,     // a has `inner` elements: a[i % inner]
   kBOuter,     // b has n / inner elements: b[i / inner]
   kAOuter,     // a has n / inner elements: a[i / inner]
+  kBMiddle,    // out is [outer, mid, inner], b is [outer, 1, inner]
+  kAMiddle,    // out is [outer, mid, inner], a is [outer, 1, inner]
 };
 
 template <int Op>
@@ -34,11 +36,43 @@ inline float apply(float a, float b) {
 }
 
 template <int Op>
-void run_binary(int bc, int64_t n, int64_t inner, const float* a, const float* b, float* out) {
+void run_binary(int bc, int64_t n, int64_t inner, int64_t mid, const float* a, const float* b,
+                float* out) {
   const int nt = n >= kParallelMin ? threads() : 1;
   if (bc == kSame) {
 #pragma omp parallel for simd num_threads(nt) schedule(static)
     for (int64_t i = 0; i < n; ++i) out[i] = apply<Op>(a[i], b[i]);
+    return;
+  }
+  // A scalar operand (a weight decay, a learning rate): one flat loop, not
+  // n rows of one element.
+  if ((bc == kBInner || bc == kAInner) && inner == 1) {
+    const float v = bc == kBInner ? b[0] : a[0];
+    const float* x = bc == kBInner ? a : b;
+    if (bc == kBInner) {
+#pragma omp parallel for simd num_threads(nt) schedule(static)
+      for (int64_t i = 0; i < n; ++i) out[i] = apply<Op>(x[i], v);
+    } else {
+#pragma omp parallel for simd num_threads(nt) schedule(static)
+      for (int64_t i = 0; i < n; ++i) out[i] = apply<Op>(v, x[i]);
+    }
+    return;
+  }
+  if (bc == kBMiddle || bc == kAMiddle) {
+    // Rows of `inner`; row r = o * mid + m uses the small operand's row o.
+    const int64_t rows = n / inner;
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t o = r * inner;
+      const int64_t s = (r / mid) * inner;
+      if (bc == kBMiddle) {
+#pragma omp simd
+        for (int64_t j = 0; j < inner; ++j) out[o + j] = apply<Op>(a[o + j], b[s + j]);
+      } else {
+#pragma omp simd
+        for (int64_t j = 0; j < inner; ++j) out[o + j] = apply<Op>(a[s + j], b[o + j]);
+      }
+    }
     return;
   }
   const int64_t rows = n / inner;
@@ -95,26 +129,32 @@ void onednn_unary(dnnl::algorithm alg, int64_t n, const float* x, float* y) {
 
 }  // namespace
 
-// args: op, broadcast, n (output elements), inner, a, b, out
+// args: op, broadcast, n (output elements), inner, a, b, out, mid (the
+// repeated axes' size for the middle broadcasts, else 1)
 void binary(const Call& call) {
   const int op = call.i32(0), bc = call.i32(1);
-  const int64_t n = call.i64(2), inner = call.i64(3);
+  const int64_t n = call.i64(2), inner = call.i64(3), mid = call.i64(7);
   if (inner <= 0 || n % inner != 0) throw Error("binary: inner must divide n");
+  if (mid <= 0 || (n / inner) % mid != 0) throw Error("binary: mid must divide n / inner");
+  const bool middle = bc == kBMiddle || bc == kAMiddle;
   auto count = [&](bool full, bool inner_side) {
     if (full) return n;
+    if (middle) return n / mid;
     return inner_side ? inner : n / inner;
   };
-  const float* a = call.f32(4, count(bc == kSame || bc == kBInner || bc == kBOuter, bc == kAInner));
-  const float* b = call.f32(5, count(bc == kSame || bc == kAInner || bc == kAOuter, bc == kBInner));
+  const bool a_full = bc == kSame || bc == kBInner || bc == kBOuter || bc == kBMiddle;
+  const bool b_full = bc == kSame || bc == kAInner || bc == kAOuter || bc == kAMiddle;
+  const float* a = call.f32(4, count(a_full, bc == kAInner));
+  const float* b = call.f32(5, count(b_full, bc == kBInner));
   float* out = call.f32(6, n);
   switch (op) {
-    case kAdd: return run_binary<kAdd>(bc, n, inner, a, b, out);
-    case kSub: return run_binary<kSub>(bc, n, inner, a, b, out);
-    case kMul: return run_binary<kMul>(bc, n, inner, a, b, out);
-    case kDiv: return run_binary<kDiv>(bc, n, inner, a, b, out);
-    case kMax: return run_binary<kMax>(bc, n, inner, a, b, out);
-    case kMin: return run_binary<kMin>(bc, n, inner, a, b, out);
-    case kSquaredDiff: return run_binary<kSquaredDiff>(bc, n, inner, a, b, out);
+    case kAdd: return run_binary<kAdd>(bc, n, inner, mid, a, b, out);
+    case kSub: return run_binary<kSub>(bc, n, inner, mid, a, b, out);
+    case kMul: return run_binary<kMul>(bc, n, inner, mid, a, b, out);
+    case kDiv: return run_binary<kDiv>(bc, n, inner, mid, a, b, out);
+    case kMax: return run_binary<kMax>(bc, n, inner, mid, a, b, out);
+    case kMin: return run_binary<kMin>(bc, n, inner, mid, a, b, out);
+    case kSquaredDiff: return run_binary<kSquaredDiff>(bc, n, inner, mid, a, b, out);
     default: throw Error("binary: unknown op " + std::to_string(op));
   }
 }
