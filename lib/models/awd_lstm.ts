@@ -218,7 +218,12 @@ function runLstm(
   const xw = tf.add(tf.matMul(
     tf.reshape(x, [B * T, layer.inSize]) as tf.Tensor2D,
     layer.wIh as tf.Tensor2D), bias);                         // [BT, 4h]
-  const steps = tf.unstack(tf.reshape(xw, [B, T, g4]), 1);    // T x [B, 4h]
+  // One step is a reshape: tfjs's gradient of an unstack with a single
+  // output fails ("Argument tensors passed to stack must be a Tensor[]"),
+  // and the language model's variable-length batches can be 1 token long.
+  const steps = T === 1
+    ? [tf.reshape(xw, [B, g4]) as tf.Tensor2D]
+    : tf.unstack(tf.reshape(xw, [B, T, g4]), 1);              // T x [B, 4h]
   let h = h0 as tf.Tensor2D;
   let c = c0 as tf.Tensor2D;
   const ys: tf.Tensor2D[] = [];

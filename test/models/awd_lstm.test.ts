@@ -155,6 +155,21 @@ test("AWD-LSTM trains on wasm with dropouts on, state carried", async () => {
   model.dispose();
 });
 
+test("AWD-LSTM: a one-token window has gradients (a variable-length batch can be 1 long)", () => {
+  const model = awdLstm({ vocabSize: 20, embeddingSize: 8, hiddenSize: 12, numLayers: 2, seed: 3 });
+  const grads = tf.tidy(() => {
+    const ids = tf.tensor2d([[4], [7]], [2, 1], "int32");
+    const { grads: g } = tf.variableGrads(() => tf.sum(tf.square(
+      model.apply(ids, model.initState(2), true, { seed: 1 }).logits)) as tf.Scalar);
+    return Object.values(g).map((t) => tf.keep(t));
+  });
+  assert.ok(grads.length > 0);
+  assert.ok(grads.every((g) => Array.from(g.dataSync()).every(Number.isFinite)));
+  assert.ok(grads.some((g) => tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0]!) > 0));
+  tf.dispose(grads);
+  model.dispose();
+});
+
 /** Logits of one training-mode call with seed `seed`. */
 function run(model: LanguageModel, seed: number | undefined,
   training = true): tf.Tensor {
