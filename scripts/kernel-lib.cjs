@@ -52,7 +52,15 @@ function sources() {
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+/** The compiled file of source `rel` (relative to lib/). */
+function compiled(rel, ext = ".js") {
+  return path.join(OUT, "lib", rel.replace(/\.ts$/, ext));
+}
+
+/** What was built, by source; empty when the build is missing or of another format. */
 function readManifest() {
+  // Without it the compiled files would be read as ES modules.
+  if (!fs.existsSync(path.join(OUT, "package.json"))) return {};
   try {
     const m = JSON.parse(fs.readFileSync(MANIFEST, "utf8"));
     return m && m.format === FORMAT && m.files ? m.files : {};
@@ -68,11 +76,10 @@ function staleness() {
   const changed = all.filter(([rel, size, mtime]) => {
     const o = old[rel];
     return !o || o[0] !== size || o[1] !== mtime ||
-      !fs.existsSync(path.join(OUT, "lib", rel.replace(/\.ts$/, ".js")));
+      !fs.existsSync(compiled(rel));
   }).map(([rel]) => rel);
   const names = new Set(all.map(([rel]) => rel));
   const removed = Object.keys(old).filter((rel) => !names.has(rel));
-  if (!fs.existsSync(path.join(OUT, "package.json"))) changed.push(...all.map(([rel]) => rel).filter((r) => !changed.includes(r)));
   return { changed, removed, all };
 }
 
@@ -100,7 +107,7 @@ function compileJs(esbuild, rel) {
       "import.meta.dirname": JSON.stringify(path.dirname(src)),
     },
   });
-  writeAtomic(path.join(OUT, "lib", rel.replace(/\.ts$/, ".js")), out.code);
+  writeAtomic(compiled(rel), out.code);
 }
 
 /**
@@ -183,7 +190,7 @@ function prepareLib(say = () => {}) {
     for (const rel of changed) compileJs(esbuild, rel);
     for (const rel of removed) {
       for (const ext of [".js", ".d.ts"]) {
-        fs.rmSync(path.join(OUT, "lib", rel.replace(/\.ts$/, ext)), { force: true });
+        fs.rmSync(compiled(rel, ext), { force: true });
       }
     }
     compileDeclarations(all);
@@ -191,7 +198,7 @@ function prepareLib(say = () => {}) {
     for (const [rel, size, mtime] of all) files[rel] = [size, mtime];
     writeAtomic(MANIFEST, JSON.stringify({ format: FORMAT, files }) + "\n");
     say(`lib/ ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    return changed.map((rel) => path.join(OUT, "lib", rel.replace(/\.ts$/, ".js")));
+    return changed.map((rel) => compiled(rel));
   } finally {
     release();
   }
