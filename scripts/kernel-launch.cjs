@@ -201,12 +201,13 @@ function converterSet(dist) {
 
 /**
  * tslab's executor with the project's lib/: before each cell, a change in
- * lib/ is compiled (saying so in the cell's output) and its old modules
+ * lib/ is compiled (saying so through `notice`: in the cell's output under
+ * Jupyter, in the runner's log under npm run notebooks) and its old modules
  * are dropped from node's cache, so the cell loads the new code (modules
  * that imported them keep the old instance until the kernel restarts, as
  * in any node REPL). Errors thrown in lib/ point at its .ts lines.
  */
-function projectExecutor(dist, console) {
+function projectExecutor(dist, console, notice = (text) => process.stdout.write(`${text}\n`)) {
   process.setSourceMapsEnabled(true);
   fs.mkdirSync(kernelLib.OUT, { recursive: true });
   process.chdir(ROOT);
@@ -218,7 +219,7 @@ function projectExecutor(dist, console) {
     const stale = kernelLib.staleness();
     if (stale.changed.length > 0 || stale.removed.length > 0) {
       // Shown before the (synchronous) build starts.
-      process.stdout.write(`preparing lib/ (${stale.changed.length} changed files) ...\n`);
+      notice(`preparing lib/ (${stale.changed.length} changed files) ...`);
       await new Promise((r) => setTimeout(r, 50));
       for (const file of kernelLib.prepareLib()) delete require.cache[file];
     }
@@ -516,7 +517,7 @@ function startWorker() {
         });
       }
     },
-  });
+  }, (text) => send({ type: "notice", text }));
   const writeTo = (name) => (chunk, encoding, cb) => {
     const text = typeof chunk === "string"
       ? chunk : Buffer.from(chunk).toString("utf8");

@@ -49,7 +49,8 @@ export function kernelJson(): Record<string, unknown> {
   };
 }
 
-function kernelDir(args: string[]): string {
+/** Where the kernelspec goes for these command-line options. */
+export function kernelDir(args: string[]): string {
   const value = (flag: string): string | undefined => {
     const i = args.indexOf(flag);
     if (i < 0) return undefined;
@@ -64,6 +65,18 @@ function kernelDir(args: string[]): string {
   return join(userDataDir(), "kernels", KERNEL_NAME);
 }
 
+/** Writes the kernelspec where `args` say (see the header). */
+export function installKernel(args: string[]): void {
+  const dir = kernelDir(args);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelJson(), null, 1) + "\n");
+  console.log(`installed kernel "${KERNELSPEC.display_name}" (${KERNEL_NAME}) in ${dir}`);
+  if (args.includes("--prefix") || args.includes("--dir")) {
+    console.log("Jupyter finds it when JUPYTER_PATH includes " +
+      (args.includes("--prefix") ? "<prefix>/share/jupyter" : "the folder above kernels/"));
+  }
+}
+
 function main(): number {
   const [cmd = "install", ...args] = process.argv.slice(2);
   if (cmd === "show") {
@@ -72,13 +85,7 @@ function main(): number {
   }
   const dir = kernelDir(args);
   if (cmd === "install") {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelJson(), null, 1) + "\n");
-    console.log(`installed kernel "${KERNELSPEC.display_name}" (${KERNEL_NAME}) in ${dir}`);
-    if (args.includes("--prefix") || args.includes("--dir")) {
-      console.log("Jupyter finds it when JUPYTER_PATH includes " +
-        (args.includes("--prefix") ? "<prefix>/share/jupyter" : "the folder above kernels/"));
-    }
+    installKernel(args);
     return 0;
   }
   if (cmd === "uninstall") {
@@ -95,4 +102,4 @@ function main(): number {
   return 2;
 }
 
-process.exit(main());
+if (process.argv[1] && /kernel\.ts$/.test(process.argv[1])) process.exit(main());

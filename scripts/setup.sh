@@ -76,6 +76,13 @@ rm -f "$native_log"
 # kernel imports lib/ in seconds; the kernel rebuilds what changes later.
 node scripts/kernel-lib.cjs | sed 's/^\[kernel\]/[setup]/'
 
+# --- JupyterLab for npm run lab -------------------------------------------------
+# A venv of its own (.cache/jupyter: jupyterlab and plotly, from pip's
+# configured index); the test of saving through JupyterLab's server uses it.
+# Where pip cannot install it, set-up goes on and that test is skipped.
+npx tsx scripts/lab.ts --prepare 2>&1 |
+  sed 's/^\[lab\]/[setup]/; s/^lab:/[setup] JupyterLab NOT installed:/' || true
+
 # --- data --------------------------------------------------------------------
 # Real CIFAR-10 (rebuilt into the official binary batches, MD5-checked) and
 # the Brown corpus in PTB form and the synthetic keywords (stand-ins).

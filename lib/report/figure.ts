@@ -1,19 +1,28 @@
 /**
- * figure(): one plotly figure as one notebook output carrying
- *   application/vnd.plotly.v1+json  interactive in JupyterLab (with the
- *                                   plotly extension)
- *   text/html                       a div with the PNG, upgraded to a live
- *                                   plot where Plotly is loaded (nbconvert
- *                                   HTML, classic notebook)
- *   image/png                       static (PDF, GitHub, untrusted views)
- *   text/plain                      the caption
- * and exported to figures/<section>/<name>.svg and .png. The output's
- * metadata carries the FigureRecord the report is built from.
+ * figure(): one plotly figure as two notebook outputs,
+ *   1. the figure:
+ *      application/vnd.plotly.v1+json  live in JupyterLab at once (the
+ *                                      plotly extension shows a bundle's
+ *                                      PNG instead until hovered, so the
+ *                                      bundle has none), as wide as the
+ *                                      notebook
+ *      text/html                       the PNG, upgraded to a live plot
+ *                                      where Plotly is loaded (nbconvert
+ *                                      HTML, GitHub, classic notebook)
+ *      text/plain                      "[figure id]"
+ *   2. the caption: text/markdown (caption, the paper's sentence, ours,
+ *      provenance), so it sits under the figure in Lab and nbconvert alike;
+ * and exported to figures/<section>/<name>.svg and .png. The first
+ * output's metadata carries the FigureRecord the report is built from.
+ * JupyterLab's plotly renderer writes a snapshot PNG into the figure's
+ * bundle once drawn; the save hook of `npm run lab`
+ * (scripts/jupyter/sgdl_jupyter.py) drops it again, so viewing a notebook
+ * does not change it.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { display } from "./display";
-import { escapeHtml, scriptJson } from "./html";
+import { escapeHtml, escapeMarkdown, scriptJson } from "./html";
 import { brief, checkName, domId, recordId } from "./ids";
 import { figuresDir } from "./paths";
 import { provenanceLine, withCommit } from "./provenance";
@@ -71,9 +80,11 @@ function merge(base: PlotLayout, over: PlotLayout): PlotLayout {
 /**
  * The figure as plain JSON: typed arrays become arrays, NaN and
  * Infinity (a diverged run) become null, which plotly draws as a gap.
+ * The layout has the height but no width: a live plot fills its
+ * container (a notebook's width); static renderings pass the width.
  */
 export function plotSpec(
-  traces: PlotTrace[], layout: PlotLayout, width: number, height: number,
+  traces: PlotTrace[], layout: PlotLayout, height: number,
 ): PlotSpec {
   const data = traces.map((t) => {
     const out: Record<string, unknown> = {};
@@ -82,7 +93,8 @@ export function plotSpec(
     }
     return out;
   });
-  const full = merge(BASE_LAYOUT, { ...layout, width, height });
+  const { width: _ignored, ...own } = layout;
+  const full = merge(BASE_LAYOUT, { ...own, height, autosize: true });
   const json = JSON.stringify({
     data, layout: full, config: { displaylogo: false, responsive: true },
   }, (_k, v: unknown) =>
@@ -91,30 +103,30 @@ export function plotSpec(
 }
 
 /**
- * The text/html of a figure: the SVG as an image (vector, small; an
- * <img> keeps plotly's SVG ids from clashing between figures), replaced
- * by a live plot where Plotly is loaded; then the caption.
+ * The text/html of a figure: the PNG at the figure's width (shrunk to
+ * fit narrower pages), replaced by a live plot where Plotly is loaded.
  */
-export function figureHtml(
-  record: FigureRecord, spec: PlotSpec, svg: string,
-): string {
+export function figureHtml(record: FigureRecord, spec: PlotSpec, png: Buffer): string {
   const id = domId("figure", record.id);
   const img = `<img alt="${escapeHtml(record.caption)}" ` +
     `style="max-width:100%;height:auto" width="${record.width}" ` +
-    `height="${record.height}" src="data:image/svg+xml;base64,` +
-    `${Buffer.from(svg).toString("base64")}">`;
-  const claims = [
-    record.paper ? `<div><i>The paper:</i> ${escapeHtml(record.paper)}</div>` : "",
-    record.ours ? `<div><i>Ours:</i> ${escapeHtml(record.ours)}</div>` : "",
-  ].join("");
+    `height="${record.height}" src="data:image/png;base64,${png.toString("base64")}">`;
   return `<div id="${id}" class="sgdl-figure">${img}</div>\n` +
-    `<div class="sgdl-caption" style="font-size:90%;color:#333">` +
-    `<b>${escapeHtml(record.id)}.</b> ${escapeHtml(record.caption)}${claims}` +
-    `<div style="color:#777">${escapeHtml(provenanceLine(record.provenance))}` +
-    `</div></div>\n` +
     `<script>(function(){var P=window.Plotly,d=document.getElementById(` +
     `${scriptJson(id)});if(!P||!d)return;var f=${scriptJson(spec)};` +
     `d.innerHTML="";P.newPlot(d,f.data,f.layout,f.config);})();</script>`;
+}
+
+/**
+ * The caption under a figure, as Markdown: "**id.** caption", then the
+ * paper's sentence and ours where given, then the provenance line.
+ */
+export function figureCaption(record: FigureRecord): string {
+  const lines = [`**${escapeMarkdown(record.id)}.** ${escapeMarkdown(record.caption)}`];
+  if (record.paper) lines.push(`*The paper:* ${escapeMarkdown(record.paper)}`);
+  if (record.ours) lines.push(`*Ours:* ${escapeMarkdown(record.ours)}`);
+  lines.push(`<small>${escapeHtml(provenanceLine(record.provenance))}</small>`);
+  return lines.join("\n\n");
 }
 
 /**
@@ -137,7 +149,7 @@ export async function figure(
   const height = options.height ?? 400;
   const scale = options.scale ?? 1.5;
   const provenance = withCommit("figure", options.provenance);
-  const spec = plotSpec(traces, layout, width, height);
+  const spec = plotSpec(traces, layout, height);
   const { png, svg } = await renderPlot(spec, { width, height, scale });
   const dir = join(figuresDir(), section);
   mkdirSync(dir, { recursive: true });
@@ -156,12 +168,12 @@ export async function figure(
   if (options.ours !== undefined) record.ours = options.ours;
   display({
     [PLOTLY_MIME]: spec,
-    "text/html": figureHtml(record, spec, svg),
-    "image/png": png.toString("base64"),
-    "text/plain": `[figure ${record.id}] ${record.caption}`,
-  }, {
-    "image/png": { width, height },
-    [REPORT_KEY]: record,
+    "text/html": figureHtml(record, spec, png),
+    "text/plain": `[figure ${record.id}]`,
+  }, { [REPORT_KEY]: record });
+  display({
+    "text/markdown": figureCaption(record),
+    "text/plain": `${record.id}. ${record.caption}`,
   });
   return brief({ record, spec, png, svg },
     `figure ${record.id} -> ${record.files.join(", ")}`);

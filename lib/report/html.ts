@@ -14,6 +14,15 @@ export function escapeHtml(text: string): string {
 }
 
 /**
+ * Escapes text for Markdown (CommonMark, and the TeX math of Jupyter's
+ * renderers): every punctuation character that could start markup gets
+ * a backslash.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>#|~$]/g, "\\$&");
+}
+
+/**
  * JSON for a <script> element: `<`, `>`, `&` and the two JS line
  * separators are escaped so that no data can close the element.
  */

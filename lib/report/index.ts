@@ -23,7 +23,7 @@ import type { ClaimRecord, PlotLayout, PlotTrace, Provenance } from "./types";
 
 export { claim, claimHtml, verdictColor } from "./claim";
 export type { ClaimInput } from "./claim";
-export { BASE_LAYOUT, figure, figureHtml, plotSpec } from "./figure";
+export { BASE_LAYOUT, figure, figureCaption, figureHtml, plotSpec } from "./figure";
 export type { Figure, FigureOptions } from "./figure";
 export { loadDanfo, table, tableHtml, tableText } from "./table";
 export type { DataFrameLike, Row, Table, TableOptions } from "./table";

@@ -15,7 +15,7 @@ import {
   parseParameters, pythonNumber, serializeNotebook, sortNotebooks, splitLines, tagsOf,
   type CodeCell, type Notebook,
 } from "../../lib/report/notebook";
-import { formatNumber } from "../../lib/report/html";
+import { escapeMarkdown, formatNumber } from "../../lib/report/html";
 import { checkName, domId, qualify } from "../../lib/report/ids";
 import { plotSpec } from "../../lib/report";
 import { ROOT } from "./helpers";
@@ -178,9 +178,17 @@ describe("report pieces", () => {
   it("formats numbers and cleans plot data", () => {
     assert.equal(formatNumber(0.123456), "0.1235");
     assert.equal(formatNumber(3e-7), "3.000e-7");
-    const spec = plotSpec([{ y: new Float32Array([1, NaN, Infinity]) }], {}, 100, 50);
+    const spec = plotSpec([{ y: new Float32Array([1, NaN, Infinity]) }], { width: 300 }, 50);
     assert.deepEqual(spec.data[0]?.y, [1, null, null]);
-    assert.equal(spec.layout["width"], 100);
+    // A live plot fills its container: a height, no width.
+    assert.equal(spec.layout["width"], undefined);
+    assert.equal(spec.layout["height"], 50);
+    assert.equal(spec.layout["autosize"], true);
+  });
+
+  it("escapes Markdown, TeX dollars included", () => {
+    assert.equal(escapeMarkdown("lr *x0.1* at $t$ [1] <b> #2 a_b"),
+      "lr \\*x0.1\\* at \\$t\\$ \\[1\\] \\<b\\> \\#2 a\\_b");
   });
 });
 

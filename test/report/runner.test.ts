@@ -66,15 +66,27 @@ describe("the demo notebook, headless", () => {
     assert.match(joinLines(next.source), /const lr: number = 1\.7;/);
   });
 
-  it("shows figures as one output with plotly JSON, HTML and PNG, and exports them", () => {
-    const figs = codeCells(lr17).flatMap((c) => c.outputs).filter((o) =>
-      o.output_type === "display_data" && "application/vnd.plotly.v1+json" in o.data);
-    assert.equal(figs.length, 2);
-    for (const f of figs) {
-      if (f.output_type !== "display_data") continue;
-      assert.ok(typeof f.data["image/png"] === "string");
-      assert.match(joinLines(f.data["text/html"] as string[]), /id="sgdl-figure-00-toolchain-/);
-      assert.doesNotMatch(joinLines(f.data["text/html"] as string[]), /Math\.random|Date\.now/);
+  it("shows figures as plotly JSON with HTML (no PNG in the bundle), the caption under them, and exports them", () => {
+    const outputs = codeCells(lr17).flatMap((c) => c.outputs);
+    const at = outputs.flatMap((o, i) =>
+      o.output_type === "display_data" && "application/vnd.plotly.v1+json" in o.data ? [i] : []);
+    assert.equal(at.length, 2);
+    for (const i of at) {
+      const f = outputs[i]!;
+      const caption = outputs[i + 1]!;
+      if (f.output_type !== "display_data" || caption.output_type !== "display_data") {
+        assert.fail("a figure and its caption are display_data");
+      }
+      // JupyterLab's plotly renderer shows a bundle's PNG until hovered.
+      assert.equal(f.data["image/png"], undefined);
+      const html = joinLines(f.data["text/html"] as string[]);
+      assert.match(html, /id="sgdl-figure-00-toolchain-/);
+      assert.match(html, /src="data:image\/png;base64,/);
+      assert.doesNotMatch(html, /Math\.random|Date\.now/);
+      const spec = f.data["application/vnd.plotly.v1+json"] as { layout: Record<string, unknown> };
+      assert.equal(spec.layout["width"], undefined);
+      assert.match(joinLines(caption.data["text/markdown"] as string[]),
+        /^\*\*00-toolchain\/[\w-]+\.\*\* .+\n\n<small>profile smoke/s);
     }
     const files = readdirSync(join(tmp.dir, "figures", "00-toolchain")).sort();
     assert.deepEqual(files, ["final-error.csv", "schedules.png", "schedules.svg",

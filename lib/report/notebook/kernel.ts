@@ -24,6 +24,8 @@ type WorkerMessage =
   | { type: "stream"; index: number; name: "stdout" | "stderr"; text: string }
   | { type: "display"; index: number; content: DisplayContent; update: boolean }
   | { type: "result"; index: number; text: string }
+  /** Kernel housekeeping ("preparing lib/ ..."): logged, not a cell output. */
+  | { type: "notice"; text: string }
   | { type: "error"; index: number; ename: string; evalue: string; traceback: string[] }
   | { type: "done"; index: number; ok: boolean; ms: number };
 
@@ -39,7 +41,8 @@ export interface KernelOptions {
   env?: Record<string, string>;
   /** Kill the kernel when one cell runs longer (ms; 0: never). */
   cellTimeoutMs?: number;
-  /** Called with each progress display's text while a cell runs. */
+  /** Called with each progress display's text while a cell runs, and
+   * with the kernel's notices (rebuilding lib/). */
   onProgress?: (text: string) => void;
 }
 
@@ -160,6 +163,10 @@ export class Kernel {
     const cur = this.current;
     if (m.type === "display" && m.update) {
       this.update(m.content);
+      return;
+    }
+    if (m.type === "notice") {
+      this.options.onProgress?.(m.text);
       return;
     }
     if (!cur || m.type === "ready") return;
