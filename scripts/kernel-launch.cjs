@@ -142,9 +142,64 @@ function tslabTypeScript(dist) {
     { paths: [dist] }));
 }
 
+/**
+ * tslab's converter runs TypeScript's watch program on a fake timer that
+ * holds ONE pending callback and throws "Unexpected pending rebuildTimer"
+ * when a second is scheduled. A change on disk while the kernel lives (a
+ * new file in lib/, compiled into .cache/kernel) makes TypeScript schedule
+ * a second timer of its own (re-resolving modules beside the program
+ * update), and the next cell failed with that error. This replaces the
+ * fake timer with a queue that tslab flushes, in order, where it ran the
+ * one callback. Returns null when tslab's source is not the expected one.
+ */
+function patchRebuildTimers(src) {
+  const block = /let rebuildTimer = null;\n[\s\S]*?throw new Error\("clearing unexpected tiemr"\);\n\s*\};/;
+  if (!block.test(src)) return null;
+  return src.replace(block, [
+    "let rebuildTimer = null;",
+    "    const pendingTimers = [];",
+    "    const flushTimers = () => {",
+    "        while (pendingTimers.length > 0) pendingTimers.shift().fn();",
+    "        rebuildTimer = null;",
+    "    };",
+    "    sys.setTimeout = (callback) => {",
+    "        const timer = { fn: callback };",
+    "        pendingTimers.push(timer);",
+    "        rebuildTimer = { callback: flushTimers };",
+    "        return timer;",
+    "    };",
+    "    sys.clearTimeout = (timer) => {",
+    "        const i = pendingTimers.indexOf(timer);",
+    "        if (i >= 0) pendingTimers.splice(i, 1);",
+    "        if (pendingTimers.length === 0) rebuildTimer = null;",
+    "    };",
+  ].join("\n"));
+}
+
+/** tslab's converter module, with patchRebuildTimers applied (loaded once). */
+let converterModule = null;
+function tslabConverter(dist) {
+  if (converterModule) return converterModule;
+  const file = require.resolve(path.join(dist, "converter"));
+  const patched = patchRebuildTimers(fs.readFileSync(file, "utf8"));
+  if (patched === null) {
+    console.error("kernel: tslab's converter is not the expected version; " +
+      "a change to lib/ while this kernel runs may fail the next cell");
+    converterModule = require(file);
+    return converterModule;
+  }
+  const Module = require("node:module");
+  const m = new Module(file, module);
+  m.filename = file;
+  m.paths = Module._nodeModulePaths(path.dirname(file));
+  m._compile(patched, file);
+  converterModule = m.exports;
+  return converterModule;
+}
+
 /** tslab's converter with the side-output fixes. */
 function createProjectConverter(dist, options) {
-  const { createConverter } = require(path.join(dist, "converter"));
+  const { createConverter } = tslabConverter(dist);
   const ts = tslabTypeScript(dist);
   const raw = createConverter(options);
   return {
@@ -643,6 +698,6 @@ if (require.main === module) {
 }
 
 module.exports = {
-  checkoutOf, errorContent, expandShorthands, patchSideOutputs, ROOT, tslabDist,
-  tslabTypeScript,
+  checkoutOf, errorContent, expandShorthands, patchRebuildTimers, patchSideOutputs, ROOT,
+  tslabConverter, tslabDist, tslabTypeScript,
 };

@@ -27,7 +27,13 @@ const launcher = createRequire(import.meta.url)(
   tslabTypeScript(dist: string): unknown;
   tslabDist(): string;
   errorContent(e: unknown): { ename: string; evalue: string; traceback: string[] };
+  tslabConverter(dist: string): { createConverter(o: object): TslabConverter };
 };
+
+interface TslabConverter {
+  convert(prevDecl: string, src: string): { declOutput?: string; diagnostics: unknown[] };
+  close(): void;
+}
 
 function notebook(cells: Array<Partial<CodeCell> & { source: string }>): Notebook {
   return parseNotebook(JSON.stringify({
@@ -210,6 +216,41 @@ describe("kernel launcher fixes", () => {
     assert.equal(launcher.expandShorthands(ts, "f({ profile, lr: 1 });"),
       "f({ profile: profile, lr: 1 });");
     assert.equal(launcher.expandShorthands(ts, "const { a } = o;"), "const { a } = o;");
+  });
+
+  it("a change on disk while a kernel lives does not fail the next cell (tslab's timers)", async () => {
+    // A new file that an earlier failed module lookup was waiting for makes
+    // TypeScript schedule a second timer; unpatched tslab then threw
+    // "Unexpected pending rebuildTimer" at the next change and cell.
+    const dir = mkdtempSync(join(tmpdir(), "sgdl-timers-"));
+    const thrown: string[] = [];
+    const onUncaught = (e: Error) => thrown.push(e.message);
+    process.on("uncaughtException", onUncaught);
+    const back = process.cwd();
+    let conv: TslabConverter | undefined;
+    try {
+      writeFileSync(join(dir, "a.ts"),
+        "// @ts-ignore\nimport type { C } from './c';\nexport const a = 1;\n");
+      process.chdir(dir);
+      conv = launcher.tslabConverter(launcher.tslabDist()).createConverter(
+        { isJS: false, isBrowser: false });
+      process.chdir(back);
+      const first = conv.convert("", 'import { a } from "./a";\nconst x = a + 1;\n');
+      assert.deepEqual(first.diagnostics, []);
+      writeFileSync(join(dir, "c.ts"), "export type C = number;\n");
+      await new Promise((r) => setTimeout(r, 1500));
+      writeFileSync(join(dir, "a.ts"), "export const a = 3;\nexport const a2 = 4;\n");
+      await new Promise((r) => setTimeout(r, 2500));
+      const second = conv.convert(first.declOutput ?? "",
+        'import { a2 } from "./a";\nconst y = a2 + 1;\n');
+      assert.deepEqual(second.diagnostics, []);
+      assert.deepEqual(thrown, []);
+    } finally {
+      process.chdir(back);
+      process.off("uncaughtException", onUncaught);
+      conv?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("turns errors into Jupyter error content without machine paths", () => {
