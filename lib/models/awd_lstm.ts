@@ -35,7 +35,7 @@
  * 24,221,600 (Merity et al.: 24M), 2 layers 13,632,400.
  */
 import * as tf from "@tensorflow/tfjs";
-import { lstmCell } from "../engine/ops";
+import { lstmRecurrence } from "../engine/ops";
 import {
   callSeeds,
   dropoutMask,
@@ -218,19 +218,8 @@ function runLstm(
   const xw = tf.add(tf.matMul(
     tf.reshape(x, [B * T, layer.inSize]) as tf.Tensor2D,
     layer.wIh as tf.Tensor2D), bias);                         // [BT, 4h]
-  // One step is a reshape: tfjs's gradient of an unstack with a single
-  // output fails ("Argument tensors passed to stack must be a Tensor[]"),
-  // and the language model's variable-length batches can be 1 token long.
-  const steps = T === 1
-    ? [tf.reshape(xw, [B, g4]) as tf.Tensor2D]
-    : tf.unstack(tf.reshape(xw, [B, T, g4]), 1);              // T x [B, 4h]
-  let h = h0 as tf.Tensor2D;
-  let c = c0 as tf.Tensor2D;
-  const ys: tf.Tensor2D[] = [];
-  for (const xt of steps) {
-    const gates = tf.add(xt, tf.matMul(h, wHh as tf.Tensor2D)) as tf.Tensor2D; // [B, 4h]
-    ({ h, c } = lstmCell(gates, c));                          // [B, h] each
-    ys.push(h);
-  }
-  return { y: tf.stack(ys, 1) as tf.Tensor3D, h, c };         // [B, T, h]
+  // The recurrence, with one backward pass for all steps where the native
+  // engine's fused cell is there (lib/engine/ops/lstm_recurrence.ts).
+  return lstmRecurrence(tf.reshape(xw, [B, T, g4]) as tf.Tensor3D, wHh as tf.Tensor2D,
+    h0 as tf.Tensor2D, c0 as tf.Tensor2D);
 }

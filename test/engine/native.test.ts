@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import {existsSync} from 'node:fs';
 import {before, test} from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import {batchNorm, lstmCell, sparseSoftmaxCrossEntropy} from '../../lib/engine/ops';
+import {
+  batchNorm, hasFusedRecurrence, lstmCell, lstmRecurrence, sparseSoftmaxCrossEntropy,
+} from '../../lib/engine/ops';
 import {
   ADDON_PATH, loadAddon, NATIVE_KERNEL_NAMES, type NativeAddon,
 } from '../../lib/engine/native';
@@ -347,6 +349,39 @@ test('fused LSTM cell and its gradients (both outputs used, or only h)', {skip},
         tf.sum(tf.mul(lstmCell(g as tf.Tensor2D, cc as tf.Tensor2D).h, r([b, h]))))([g0, c0]);
       return [out.h, out.c, ...both, ...onlyH];
     }, 3);
+  }
+});
+
+test('LSTM recurrence: the one-pass backward equals the per-step gradient; memory stays flat', {skip}, async () => {
+  for (const [b, t, h] of [[1, 1, 3], [3, 5, 8], [20, 35, 32]] as const) {
+    const seed = freshSeed();
+    const s = source(seed);
+    const r = weights(seed);
+    const inputs = [s.normal([b, t, 4 * h]), s.normal([h, 4 * h], 0.5), s.normal([b, h]),
+      s.normal([b, h])];
+    const f = (xw: tf.Tensor, w: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor) => lstmRecurrence(
+      xw as tf.Tensor3D, w as tf.Tensor2D, h0 as tf.Tensor2D, c0 as tf.Tensor2D);
+    const step = () => {
+      const xs = inputs.map((m) => m()) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const out = f(...xs);
+      const all = tf.grads((...a: tf.Tensor[]) => {
+        const o = f(a[0]!, a[1]!, a[2]!, a[3]!);
+        return tf.addN([tf.sum(tf.mul(o.y, r([b, t, h]))), tf.sum(tf.mul(o.h, r([b, h]))),
+          tf.sum(tf.mul(o.c, tf.square(r([b, h]))))]);
+      })(xs);
+      const onlyY = tf.grads((...a: tf.Tensor[]) =>
+        tf.sum(tf.mul(f(a[0]!, a[1]!, a[2]!, a[3]!).y, r([b, t, h]))))(xs);
+      return [out.y, out.h, out.c, ...all, ...onlyY];
+    };
+    // cpu: the per-step loop and tfjs's gradient; wasm: the native one-pass backward.
+    await agree(`lstmRecurrence ${b}x${t}x${h}`, seed, step, 2 * t);
+    await tf.setBackend('wasm');
+    assert.ok(hasFusedRecurrence());
+    const once = () => tf.tidy(() => { step(); });
+    once();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) once();
+    assert.equal(tf.memory().numTensors, before, `lstmRecurrence ${b}x${t}x${h} leaks tensors`);
   }
 });
 
