@@ -96,7 +96,9 @@ export function labEnv(): NodeJS.ProcessEnv {
 export function labArgs(extra: string[], uid: number | undefined): string[] {
   const args = ["lab", `--ContentsManager.pre_save_hook=${SAVE_HOOK}`];
   if (uid === 0 && !extra.includes("--allow-root")) args.push("--allow-root");
-  const hasPath = extra.some((a) => !a.startsWith("-"));
+  // A folder or notebook to open: an argument that names one (an option's
+  // value, as in `--port 9000`, does not).
+  const hasPath = extra.some((a) => !a.startsWith("-") && existsSync(a));
   return [...args, ...extra, ...(hasPath ? [] : [join(PROJECT_ROOT, "notebooks")])];
 }
 

@@ -13,7 +13,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { findJupyter, HOOK_DIR, labEnv, SAVE_HOOK } from "../../scripts/lab";
+import { findJupyter, HOOK_DIR, labArgs, labEnv, SAVE_HOOK } from "../../scripts/lab";
 import { PLOTLY_MIME, REPORT_KEY } from "../../lib/report/types";
 import { ROOT, tempDir } from "./helpers";
 
@@ -31,6 +31,17 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describe("npm run lab's command line", () => {
+  it("adds --allow-root only as root, the save hook always, notebooks/ unless a path is given", () => {
+    const hook = `--ContentsManager.pre_save_hook=${SAVE_HOOK}`;
+    const nbs = join(ROOT, "notebooks");
+    assert.deepEqual(labArgs([], 0), ["lab", hook, "--allow-root", nbs]);
+    assert.deepEqual(labArgs(["--port", "9000"], 1000), ["lab", hook, "--port", "9000", nbs]);
+    assert.deepEqual(labArgs(["--allow-root", ROOT], 0), ["lab", hook, "--allow-root", ROOT]);
+    assert.match(String(labEnv()["PYTHONPATH"]), new RegExp(`^${HOOK_DIR}`));
+  });
+});
 
 interface Model { type: string; format: string; content: { cells: Cell[] } }
 interface Cell { outputs?: { data?: Record<string, unknown>; metadata?: Record<string, unknown> }[] }
