@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -128,5 +128,30 @@ describe("notebooks through JupyterLab's server (npm run lab)", { skip }, () => 
       if (o?.data) o.data["image/png"] = "iVBORw0KGgo=";
     });
     assert.match(readFileSync(join(tmp.dir, name), "utf8"), /"image\/png": "iVBORw0KGgo="/);
+  });
+
+  it("keeps the PNG a figure has on disk (notebooks rendered before figures dropped theirs)", async () => {
+    const name = "old-format.ipynb";
+    const nb = JSON.parse(readFileSync(join(ROOT, "notebooks", names.find((n) =>
+      n.startsWith("00-"))!), "utf8")) as Model["content"];
+    const figures = () => nb.cells.flatMap((c) => c.outputs ?? []).filter((o) =>
+      o.data && PLOTLY_MIME in o.data);
+    for (const o of figures()) {
+      o.data!["image/png"] = "cnVubmVyJ3MgUE5H";
+      o.metadata = { ...o.metadata, "image/png": { width: 720, height: 400 } };
+    }
+    writeFileSync(join(tmp.dir, name), JSON.stringify(nb, null, 1) + "\n");
+    await roundTrip(name, (m) => {
+      for (const c of m.content.cells) {
+        for (const o of c.outputs ?? []) {
+          if (o.data && PLOTLY_MIME in o.data) o.data["image/png"] = "c25hcHNob3Q=";
+        }
+      }
+    });
+    const saved = JSON.parse(readFileSync(join(tmp.dir, name), "utf8")) as Model["content"];
+    const pngs = saved.cells.flatMap((c) => c.outputs ?? []).filter((o) =>
+      o.data && PLOTLY_MIME in o.data).map((o) => o.data!["image/png"]);
+    assert.ok(pngs.length >= 2);
+    assert.ok(pngs.every((p) => p === "cnVubmVyJ3MgUE5H"), `saved PNGs: ${pngs.join(", ")}`);
   });
 });
