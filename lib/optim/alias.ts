@@ -173,9 +173,3 @@ export function sgdl(options: SgdlOptions): Transform {
   const weightDecay = options.weightDecay ?? SGDL_PRESET.weightDecay;
   return build([], lr, { ...options, weightDecay });
 }
-
-/** The smallest SGDL lr the paper's rule allows: 10 * bestSgdmLr. */
-export function sgdlMinLr(bestSgdmLr: number): number {
-  checkPositive('sgdlMinLr', 'bestSgdmLr', bestSgdmLr);
-  return SGDL_PRESET.minRatioToSgdm * bestSgdmLr;
-}

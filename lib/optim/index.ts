@@ -1,7 +1,7 @@
 /**
  * lib/optim: the paper's optimizers as pure, composable update
  * rules on named tensors (optax-style), with schedules, a
- * tf.LayersModel adapter and the paper's Table 1 as data.
+ * and the paper's Table 1 as data.
  *
  * - types:            Tensors, OptState, Transform, Schedule
  * - transforms/:      chain, scaleByLr, trace, scaleByAdam,
@@ -9,10 +9,8 @@
  *                     clipByGlobalNorm, ...
  * - alias:            sgd, sgdm, adam, adadelta, sgdl
  * - schedules:        constant, multiStep, stepEvery, cosine,
- *                     linearWarmup, decreasingThenConstant (Fig. 1),
- *                     joinSchedules, warmupThen, fromEpochs
+ *                     decreasingThenConstant (Fig. 1), fromEpochs
  * - apply:            applyUpdates, Stepper (hand-written loops)
- * - adapter:          ChainOptimizer (model.fit)
  * - state:            disposeState, saveState, loadState
  * - paper_table:      TABLE_1, PAPER_EXPERIMENTS, formatTable1
  * - paper_optimizer:  paperOptimizer, paperEpochSchedule
@@ -21,21 +19,19 @@
 export type { OptState, Schedule, Slots, Tensors, Transform } from './types';
 export * from './transforms';
 export {
-  adadelta, adam, sgd, sgdl, sgdlMinLr, sgdm,
+  adadelta, adam, sgd, sgdl, sgdm,
 } from './alias';
 export type {
   AdadeltaOptions, AdamOptions, CommonOptions, SgdlOptions,
   SgdmOptions, SgdOptions,
 } from './alias';
 export {
-  constant, cosine, decreasingThenConstant, fromEpochs,
-  joinSchedules, linearWarmup, multiStep, multiStepAtFractions,
-  stepEvery, toSchedule, warmupThen,
+  constant, cosine, decreasingThenConstant, fromEpochs, multiStep,
+  multiStepAtFractions, stepEvery, toSchedule,
 } from './schedules';
 export type { DecayShape, FromEpochsOptions } from './schedules';
 export { applyUpdates, Stepper } from './apply';
 export type { Variables } from './apply';
-export { ChainOptimizer } from './adapter';
 export {
   carryOver, disposeState, extendState, loadState, saveState,
   slotTensor, stateTensors, zerosLike,

@@ -80,17 +80,6 @@ export function stepEvery(
   return (t) => lr * gamma ** Math.floor(t / every);
 }
 
-/** Linear from initLr to peakLr over `steps`, then peakLr. */
-export function linearWarmup(
-  initLr: number, peakLr: number, steps: number,
-): Schedule {
-  checkNonNegative('linearWarmup', 'initLr', initLr);
-  checkNonNegative('linearWarmup', 'peakLr', peakLr);
-  checkInt('linearWarmup', 'steps', steps, 1);
-  return (t) => initLr +
-    (peakLr - initLr) * Math.min(Math.max(t, 0), steps) / steps;
-}
-
 /**
  * Cosine decay from lr to lrMin over `total`, then lrMin
  * (Loshchilov & Hutter, SGDR, ICLR 2017, without restarts).
@@ -145,40 +134,6 @@ export function decreasingThenConstant(
         return lrConst + (lr0 - lrConst) * (1 + Math.cos(Math.PI * s)) / 2;
     }
   };
-}
-
-/**
- * schedules[i] runs from boundaries[i-1] on, called with the steps
- * since its boundary (optax `join_schedules`).
- */
-export function joinSchedules(
-  schedules: Schedule[], boundaries: number[],
-): Schedule {
-  if (schedules.length !== boundaries.length + 1) {
-    throw new RangeError('joinSchedules: need one more schedule ' +
-      `than boundaries, got ${schedules.length} and ` +
-      `${boundaries.length}`);
-  }
-  checkMilestones('joinSchedules', boundaries);
-  const bs = [...boundaries];
-  const ss = [...schedules];
-  return (t) => {
-    const i = bs.filter((b) => b <= t).length;
-    const start = i > 0 ? bs[i - 1] ?? 0 : 0;
-    return (ss[i] as Schedule)(t - start);
-  };
-}
-
-/**
- * Linear warm-up from initLr to schedule(0) over warmupSteps, then
- * `schedule` counted from the end of the warm-up.
- */
-export function warmupThen(
-  warmupSteps: number, schedule: number | Schedule, initLr = 0,
-): Schedule {
-  const then = toSchedule(schedule, 'warmupThen');
-  const ramp = linearWarmup(initLr, then(0), warmupSteps);
-  return joinSchedules([ramp, then], [warmupSteps]);
 }
 
 export interface FromEpochsOptions {

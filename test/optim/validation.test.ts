@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   adadelta, adam, addDecayedWeights, clipByGlobalNorm, cosine,
-  decreasingThenConstant, fromEpochs, joinSchedules, linearWarmup,
-  multiStep, multiStepAtFractions, scaleByAdam, scaleByLr, sgd, sgdl,
+  decreasingThenConstant, fromEpochs, multiStep, multiStepAtFractions, scaleByAdam, scaleByLr, sgd, sgdl,
   sgdm, stepEvery, trace,
 } from '../../lib/optim';
 
@@ -59,15 +58,11 @@ const cases: [string, () => unknown, string][] = [
     'multiStepAtFractions: fractions[0] must be in (0, 1), got 1.5'],
   ['every', () => stepEvery(0.1, 0),
     'stepEvery: every must be an integer >= 1, got 0'],
-  ['warm-up', () => linearWarmup(0, 1, 2.5),
-    'linearWarmup: steps must be an integer >= 1, got 2.5'],
   ['cosine', () => cosine(-1, 10), 'cosine: lr must be >= 0, got -1'],
   ['figure 1', () => decreasingThenConstant(0.1, 1, 10),
     'decreasingThenConstant: lr0 must be >= lrConst (1), got 0.1'],
   ['figure 1 const', () => decreasingThenConstant(1, 0, 10),
     'decreasingThenConstant: lrConst must be > 0, got 0'],
-  ['join', () => joinSchedules([() => 1], [5]),
-    'joinSchedules: need one more schedule than boundaries, got 1 and 1'],
   ['epochs', () => fromEpochs(0.1, 0),
     'fromEpochs: stepsPerEpoch must be an integer >= 1, got 0'],
 ];
