@@ -11,6 +11,8 @@
  *   class-balanced subsets, LM batchify/BPTT.
  * - audio: log-mel features. rng: a seeded, serialisable PRNG.
  * - formats, fetch: file formats and downloads underneath.
+ * - facts: every dataset's kind, origin (real, stand-in, synthetic) and
+ *   split sizes, in one table the trainer and the plans read.
  * Data lives under `data/` (or DATA_DIR); see data/README.md.
  */
 export * from "./types";
@@ -34,6 +36,8 @@ export * from "./pipeline";
 export * from "./audio";
 export * from "./formats";
 export { DATASETS, findDataset } from "./registry";
+export { DATASET_FACTS } from "./facts";
+export type { DataKind, DataOrigin, DatasetFacts, DatasetName } from "./facts";
 export type { DataContext, DataEntry } from "./registry";
 export {
   consoleReporter,

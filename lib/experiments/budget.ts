@@ -15,7 +15,8 @@
  * over one afternoon.
  */
 import { parseConfig, type TrainConfig, type TrainConfigInput, configHash } from "../train";
-import { splitSizes, DATASET_SIZES } from "./describe";
+import { DATASET_FACTS } from "../data/facts";
+import { splitSizes } from "./describe";
 import type { Plan } from "./types";
 
 /** One measured throughput. */
@@ -164,7 +165,7 @@ export function evaluatedExamples(cfg: TrainConfig): number {
   const n = evaluations(cfg);
   const per = cfg.eval.subsetPerClass;
   if (per === undefined) return n * test;
-  const classes = DATASET_SIZES[cfg.dataset.name].classes ?? 1;
+  const classes = DATASET_FACTS[cfg.dataset.name].classes ?? 1;
   return (n - 1) * Math.min(test, per * classes) + test;
 }
 

@@ -64,10 +64,9 @@ export { lrSensitivityOf, recordsOf } from "./views";
 export { commitText, engineText, provenanceOf } from "./provenance";
 export type { RunProvenance } from "./provenance";
 export {
-  DATASET_SIZES, describeData, describeEval, describeModel, describeOptimizer, describeSchedule,
+  describeData, describeEval, describeModel, describeOptimizer, describeSchedule,
   splitSizes,
 } from "./describe";
-export type { DatasetSize } from "./describe";
 export { fmtLr, pct, points } from "./format";
 export {
   curvesTop, curveTraces, OPTIMIZER_COLORS, PALETTE, readableRows, runPlanWithProgress,

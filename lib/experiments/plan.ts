@@ -18,7 +18,8 @@ import {
   PAPER_EXPERIMENTS, type PaperExperiment, SGDL_PRESET, TABLE_1,
 } from "../optim";
 import { parseConfig, preset, type TrainConfigInput } from "../train";
-import { DATASET_SIZES, describeModel } from "./describe";
+import { DATASET_FACTS } from "../data/facts";
+import { describeModel } from "./describe";
 import { fmtLr } from "./format";
 import { type Scale, type SectionScale, sectionScale } from "./scales";
 import { settingRows } from "./settings";
@@ -130,16 +131,7 @@ export function runConfig(
 }
 
 function dataOrigin(cfg: TrainConfigInput): DataOrigin {
-  switch (cfg.dataset.name) {
-    case "fashion-mnist":
-    case "keywords":
-    case "brown-ptb":
-      return "stand-in";
-    case "synthetic-text":
-      return "synthetic";
-    default:
-      return "real";
-  }
+  return DATASET_FACTS[cfg.dataset.name].origin;
 }
 
 function metricOf(e: PaperExperiment): MetricKind {
@@ -172,7 +164,7 @@ function figKey(e: PaperExperiment): string {
 function describeOurs(cfg: TrainConfigInput, e: PaperExperiment, profile: Profile): string {
   const what = (c: TrainConfigInput) => {
     const p = parseConfig(c);
-    return `${describeModel(p.model)} on ${DATASET_SIZES[p.dataset.name].label}`;
+    return `${describeModel(p.model)} on ${DATASET_FACTS[p.dataset.name].label}`;
   };
   const paper = what(paperConfig(e.id, "sgdl"));
   return profile === "paper" ? paper : `${what(cfg)} (for ${paper})`;

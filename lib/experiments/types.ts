@@ -4,6 +4,7 @@
  * paper's settings beside ours, so a notebook can print it, estimate it,
  * run it and plot it without knowing how it was built.
  */
+import type { DataOrigin } from "../data/facts";
 import type { OptimizerName } from "../optim";
 import type { RunRecord, RunStatus, TrainConfig, TrainConfigInput } from "../train";
 
@@ -27,7 +28,7 @@ export type GroupKind = "optimizers" | "lr-sweep" | "lr-grid";
 export type MetricKind = "error" | "top5" | "perplexity";
 
 /** Where a group's data comes from (as lib/report's provenance says it). */
-export type DataOrigin = "real" | "stand-in" | "synthetic";
+export type { DataOrigin };
 
 /** One run of a plan: a train config and what it varies. */
 export interface PlanRun {

@@ -21,6 +21,7 @@
  * language models, parallel token streams.
  */
 import { z } from "zod";
+import { DATASET_FACTS, type DataKind } from "../data/facts";
 import { BACKENDS } from "../engine";
 
 const int = (min = 0) => z.number().int().min(min);
@@ -237,23 +238,10 @@ export const DatasetSpecSchema = z.discriminatedUnion("name", [
 ]);
 
 /** What a dataset feeds: images, feature maps or token streams. */
-export type DataKind = "image" | "feature" | "text";
+export type { DataKind } from "../data/facts";
 
 export function datasetKind(name: DatasetSpec["name"]): DataKind {
-  switch (name) {
-    case "cifar10":
-    case "cifar100":
-    case "fashion-mnist":
-    case "imagenet32":
-      return "image";
-    case "keywords":
-    case "speech-commands":
-      return "feature";
-    case "ptb":
-    case "brown-ptb":
-    case "synthetic-text":
-      return "text";
-  }
+  return DATASET_FACTS[name].kind;
 }
 
 // ------------------------------------------------------------ optimizers

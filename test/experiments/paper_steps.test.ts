@@ -13,9 +13,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { DATASET_FACTS } from "../../lib/data/facts";
 import { initEngine } from "../../lib/engine";
 import {
-  DATASET_SIZES, describeModel, plan, planConfigs, SECTIONS,
+  describeModel, plan, planConfigs, SECTIONS,
 } from "../../lib/experiments";
 import type { LanguageModel, Model } from "../../lib/models";
 import { Stepper } from "../../lib/optim";
@@ -40,7 +41,7 @@ function paperCases(): ModelCase[] {
     for (const input of planConfigs(plan(section, "paper"))) {
       const cfg = parseConfig(input);
       assert.equal(cfg.profile, "paper");
-      const key = JSON.stringify([cfg.model, cfg.dataset.name, DATASET_SIZES[cfg.dataset.name].classes]);
+      const key = JSON.stringify([cfg.model, cfg.dataset.name, DATASET_FACTS[cfg.dataset.name].classes]);
       const c = byModel.get(key) ?? { key, model: cfg, optimizers: [] };
       const opt = JSON.stringify([cfg.optimizer, cfg.schedule, cfg.epochs]);
       if (!c.optimizers.some((o) => JSON.stringify([o.optimizer, o.schedule, o.epochs]) === opt)) {
@@ -64,7 +65,7 @@ function gradsOf(model: Model | LanguageModel, cfg: TrainConfig, seed: number) {
     return { grads: out.grads, loss: out.loss };
   }
   const shape = INPUT_SHAPE[cfg.dataset.name]!;
-  const classes = DATASET_SIZES[cfg.dataset.name].classes!;
+  const classes = DATASET_FACTS[cfg.dataset.name].classes!;
   const per = shape.reduce((a, b) => a * b, 1);
   const xs = Float32Array.from({ length: 2 * per }, (_, i) => Math.sin(i * 0.37 + seed));
   const out = classifyGrads(model, xs, rand(2, classes), [2, ...shape], classes, null, seed, false);
@@ -90,7 +91,7 @@ describe("paper profile: every model builds and trains a step at the paper's set
       const before = tf.memory().numTensors;
       const model = buildModel(cfg.model, {
         seed: cfg.seed,
-        numClasses: INPUT_SHAPE[cfg.dataset.name] ? DATASET_SIZES[cfg.dataset.name].classes : null,
+        numClasses: INPUT_SHAPE[cfg.dataset.name] ? DATASET_FACTS[cfg.dataset.name].classes : null,
         inputShape: INPUT_SHAPE[cfg.dataset.name] ?? null,
         vocabSize: isLm(cfg) ? PTB_VOCAB : null,
       });
