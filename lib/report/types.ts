@@ -5,6 +5,8 @@
  * from the executed notebooks.
  */
 
+import type { DataOrigin } from "../data/facts";
+
 /** Output-metadata key of a report record. */
 export const REPORT_KEY = "sgdl";
 /** JupyterLab's plotly renderer (plotly's own MIME type). */
@@ -20,8 +22,6 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-/** Where a figure's data came from. */
-export type DataKind = "real" | "stand-in" | "synthetic";
 
 /** What produced a result (STYLE.md 6, 7): printed under every figure. */
 export interface Provenance {
@@ -32,7 +32,7 @@ export interface Provenance {
   /** The data set, e.g. "CIFAR-10" or "Brown corpus in PTB form". */
   dataset: string;
   /** Real data, a labelled stand-in, or synthetic. */
-  data: DataKind;
+  data: DataOrigin;
   /** The seeds that were run (mean and spread come from several). */
   seeds: number[];
   /** git commit; filled in automatically when left out. */
