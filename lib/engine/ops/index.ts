@@ -4,7 +4,7 @@ export {
 } from './batch_norm';
 export {lstmCell, type LstmCellResult} from './lstm_cell';
 export {
-  hasFusedRecurrence, lstmRecurrence, lstmRecurrenceLoop, type LstmRecurrenceResult,
+  hasFusedRecurrence, lstmRecurrence, type LstmRecurrenceResult,
 } from './lstm_recurrence';
 export {mirrorPad, type MirrorMode} from './mirror_pad';
 export {sparseSoftmaxCrossEntropy} from './sparse_xent';

@@ -136,6 +136,3 @@ export function lstmRecurrence(
   });
   return {y, h: hT, c: cT};
 }
-
-/** The plain loop, for tests that compare the two gradients. */
-export const lstmRecurrenceLoop = loop;
