@@ -12,14 +12,13 @@
  * diverged ones beside them.
  */
 import { OPTIMIZER_LABELS, OPTIMIZER_NAMES, type OptimizerName } from "../optim/paper_table";
+import type { MetricName } from "../paper";
 import type { EpochMetrics, RunRecord } from "../train";
 import { fmtLr } from "./format";
 import { type Stats, summarize } from "./stats";
 
 /** A per-epoch metric of the records' history. */
-export type MetricName =
-  | "trainError" | "testError" | "trainTop5Error" | "testTop5Error"
-  | "trainPerplexity" | "testPerplexity" | "trainLoss" | "testLoss";
+export type { MetricName };
 
 /** The value of a metric in one epoch's row (null when not measured). */
 export function metricValue(m: EpochMetrics, metric: MetricName): number | null {

@@ -16,14 +16,17 @@
  * difference counts only beyond the seed spread.
  */
 import type { Verdict } from "../report/types";
-import { OPTIMIZER_LABELS, type OptimizerName } from "../optim/paper_table";
+import {
+  OPTIMIZER_LABELS, type OptimizerName, PAPER_EXPERIMENTS, type PaperExperiment,
+} from "../optim/paper_table";
+import { type ClaimKind, PAPER_CLAIMS, PAPER_FIGURES } from "../paper";
 import type { RunRecord } from "../train";
 import {
   bestValue, finalStats, finalTable, finalValue, type MetricName, metricValue, type TableRow,
 } from "./analysis";
 import { fmtLr, pct } from "./format";
 import { type Stats, summarize } from "./stats";
-import type { PlanResult } from "./types";
+import type { GroupResult, PlanGroup, PlanResult } from "./types";
 import { allOf, verdict, type VerdictOptions, type VerdictResult } from "./verdict";
 
 export interface ClaimResult {
@@ -117,9 +120,7 @@ export function claimLargerLrHelps(
 ): ClaimResult {
   const split = opts.split ?? 0.5;
   const id = idOf(opts.id, "larger-lr-helps-sgd");
-  const claim = "A larger lr helps vanilla SGD";
-  const paper = "Vanilla SGD on ResNet-56 with lr 0.2 to 1.0: a small lr like 0.2 or 0.4 has " +
-    "a relatively poor test performance (Fig. 3, CIFAR-10 and CIFAR-100).";
+  const { claim, paper } = PAPER_CLAIMS["larger-lr-helps-sgd"];
   const sgd = of(records, "sgd");
   const small = sgd.filter((r) => r.config.optimizer.lr < split);
   const large = sgd.filter((r) => r.config.optimizer.lr >= split);
@@ -153,14 +154,12 @@ export function claimLargerLrHelps(
  */
 export function claimSgdlMatchesOrBeats(
   records: readonly RunRecord[],
-  opts: ClaimOptions & { metric?: MetricName; tolerance?: number; paper?: string } = {},
+  opts: ClaimOptions & { metric?: MetricName; tolerance?: number } = {},
 ): ClaimResult {
   const metric = opts.metric ?? "testError";
   const unit = unitOf(metric);
   const id = idOf(opts.id, "sgdl-matches-or-beats");
-  const claim = "SGDL matches or beats SGDM and the adaptive methods";
-  const paper = opts.paper ?? "SGDL works fairly well and has the same or even better performance " +
-    "than SGDM and the other optimizers (Fig. 4, Figs. 8-15; Fig. 5, 6, 7).";
+  const { claim, paper } = PAPER_CLAIMS["sgdl-matches-or-beats"];
   const sgdl = statsOf(records, "sgdl", metric);
   if (of(records, "sgdl").length === 0) return notRun(id, claim, paper, "no SGDL runs");
   const others: OptimizerName[] = ["sgdm", "adam", "adadelta"];
@@ -195,9 +194,7 @@ function label(metric: MetricName): string {
  */
 export function claimSgdlBeatsSgdmBest(records: readonly RunRecord[], opts: ClaimOptions = {}): ClaimResult {
   const id = idOf(opts.id, "sgdl-beats-sgdm-best-top1");
-  const claim = "SGDL beats SGDM by about 0.5% best top-1 accuracy";
-  const paper = "On ImageNet32 (ResNet-56 with 4x channels) SGDL outperforms SGDM slightly, by about " +
-    "0.5% best accuracy; SGD also does well, the adaptive methods only passably (Fig. 5).";
+  const { claim, paper } = PAPER_CLAIMS["sgdl-beats-sgdm-best-top1"];
   if (of(records, "sgdl").length === 0 || of(records, "sgdm").length === 0) {
     return notRun(id, claim, paper, "needs SGDL and SGDM runs");
   }
@@ -222,9 +219,7 @@ export function claimSgdlBeatsSgd(
   const metric = opts.metric ?? "testError";
   const unit = unitOf(metric);
   const id = idOf(opts.id, "sgdl-beats-sgd");
-  const claim = "SGDL far outperforms vanilla SGD";
-  const paper = "On Speech Commands SGDL is quite competitive and outperforms vanilla SGD " +
-    "exceedingly (Fig. 6; SGDM 0.01, SGDL 0.15).";
+  const { claim, paper } = PAPER_CLAIMS["sgdl-beats-sgd"];
   if (of(records, "sgdl").length === 0 || of(records, "sgd").length === 0) {
     return notRun(id, claim, paper, "needs SGDL and SGD runs");
   }
@@ -258,9 +253,7 @@ export function claimAdamEarlyNotLate(
   const metric = opts.metric ?? "testPerplexity";
   const unit = unitOf(metric);
   const id = idOf(opts.id, "adam-fast-early-worse-late");
-  const claim = "Adam is fastest early but ends worse than SGDL";
-  const paper = "On the PTB LSTMs Adam makes the fastest initial progress, but its final " +
-    "performance is worse than SGDL's; SGDM's curves are almost the same as Adam's (Fig. 7).";
+  const { claim, paper } = PAPER_CLAIMS["adam-fast-early-worse-late"];
   if (of(records, "adam").length === 0 || of(records, "sgdl").length === 0) {
     return notRun(id, claim, paper, "needs Adam and SGDL runs");
   }
@@ -303,9 +296,7 @@ export function claimAdadeltaPoor(
   const metric = opts.metric ?? "testError";
   const unit = unitOf(metric);
   const id = idOf(opts.id, "adadelta-poor");
-  const claim = "AdaDelta does poorly";
-  const paper = "AdaDelta has terrible performance on the LSTM (Fig. 7); on ImageNet32 the two " +
-    "adaptive methods work just passably (Fig. 5).";
+  const { claim, paper } = PAPER_CLAIMS["adadelta-poor"];
   if (of(records, "adadelta").length === 0) return notRun(id, claim, paper, "no AdaDelta runs");
   const ad = statsOf(records, "adadelta", metric);
   const vs = (["sgdl", "sgdm"] as OptimizerName[])
@@ -322,32 +313,58 @@ export function claimAdadeltaPoor(
   };
 }
 
+/** The judge of each kind of claim about a group's runs (lib/paper's ClaimKind). */
+const JUDGES: Readonly<Record<
+  Exclude<ClaimKind, "sgdl-lr-rule">,
+  (records: readonly RunRecord[], opts: { id: string; metric: MetricName }) => ClaimResult
+>> = {
+  "larger-lr-helps-sgd": (rs, o) => claimLargerLrHelps(rs, { id: o.id }),
+  "sgdl-matches-or-beats": claimSgdlMatchesOrBeats,
+  "sgdl-beats-sgdm-best-top1": (rs, o) => claimSgdlBeatsSgdmBest(rs, { id: o.id }),
+  "sgdl-beats-sgd": claimSgdlBeatsSgd,
+  "adam-fast-early-worse-late": claimAdamEarlyNotLate,
+  "adadelta-poor": claimAdadeltaPoor,
+};
+
+/** The test metric a group's claims compare: perplexity for language models, else error. */
+function claimMetric(group: PlanGroup): MetricName {
+  return group.metric === "perplexity" ? "testPerplexity" : "testError";
+}
+
+/** The claims about one group of runs: those its figure (lib/paper) is the evidence for. */
+export function groupClaims(g: GroupResult): ClaimResult[] {
+  const kinds = PAPER_FIGURES[g.group.figure].claims;
+  return kinds.map((k) => {
+    if (k === "sgdl-lr-rule") throw new Error("claims: sgdl-lr-rule is about the paper's table, not runs");
+    return JUDGES[k](g.records, { id: g.group.name, metric: claimMetric(g.group) });
+  });
+}
+
 /**
- * Every claim that applies to a plan's results, group by group: Fig. 3
- * groups get claimLargerLrHelps; the five-optimizer groups get
- * claimSgdlMatchesOrBeats, plus the figure's own (Fig. 5: best top-1;
- * Fig. 6: SGDL vs SGD; Fig. 7: Adam early/late) and, where the paper says
- * it (Fig. 5 and Fig. 7 only), claimAdadeltaPoor.
- * Ids are prefixed with the group name.
+ * Every claim that applies to a plan's results, group by group, as
+ * each group's figure declares (lib/paper's PAPER_FIGURES). Ids are
+ * prefixed with the group name.
  */
 export function sectionClaims(result: PlanResult): ClaimResult[] {
-  const out: ClaimResult[] = [];
-  for (const { group, records } of Object.values(result.groups)) {
-    const id = group.name;
-    if (group.kind === "lr-sweep") {
-      out.push(claimLargerLrHelps(records, { id }));
-    } else if (group.kind === "optimizers") {
-      const metric: MetricName = group.metric === "perplexity" ? "testPerplexity" : "testError";
-      out.push(claimSgdlMatchesOrBeats(records, { id, metric }));
-      if (group.metric === "top5") out.push(claimSgdlBeatsSgdmBest(records, { id }));
-      if (group.experiment.startsWith("speech-commands")) out.push(claimSgdlBeatsSgd(records, { id }));
-      if (group.metric === "perplexity") out.push(claimAdamEarlyNotLate(records, { id }));
-      if (group.metric === "top5" || group.metric === "perplexity") {
-        out.push(claimAdadeltaPoor(records, { id, metric }));
-      }
-    }
-  }
-  return out;
+  return Object.values(result.groups).flatMap(groupClaims);
+}
+
+/**
+ * Table 1 and A.3.1: SGDL's lr is at least 10 times SGDM's in every
+ * experiment the paper reports (a claim about the paper's own numbers).
+ */
+export function claimSgdlLrRule(experiments: readonly PaperExperiment[] = PAPER_EXPERIMENTS): ClaimResult {
+  const { claim, paper } = PAPER_CLAIMS["sgdl-lr-rule"];
+  const ratios = experiments.map((e) => e.optimizers.sgdl.lr / e.optimizers.sgdm.lr);
+  const low = experiments.filter((_, i) => ratios[i]! < 10 - 1e-9);
+  const shown = [...new Set(ratios.map((r) => Number(r.toPrecision(4))))].sort((a, b) => a - b);
+  return {
+    id: "table1-sgdl-lr-rule", claim, paper,
+    ours: `The paper's SGDL / SGDM lr ratios are ${shown.join(", ")} over its ${experiments.length} experiments.`,
+    verdict: experiments.length === 0 ? "not run" : low.length === 0 ? "supported" : "not supported",
+    reason: low.length === 0 ? "every one is at least 10" : `below 10: ${low.map((e) => e.id).join(", ")}`,
+    evidence: experiments.map((e, i) => ({ experiment: e.id, "SGDL lr / SGDM lr": Number(ratios[i]!.toPrecision(4)) })),
+  };
 }
 
 /**

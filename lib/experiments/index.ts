@@ -18,8 +18,9 @@
  * - stats:      summarize (mean, std, min, max, n)
  * - verdict:    verdict (supported / not supported / inconclusive with
  *               a one-line reason), allOf
- * - claims:     one function per claim of section 6, sectionClaims,
- *               claimInput (for lib/report's claim)
+ * - claims:     one judge per claim of section 6 and Table 1, dispatched
+ *               by lib/paper's figure declarations (groupClaims,
+ *               sectionClaims), claimInput (for lib/report's claim)
  * - views:      recordsOf(result, kind), lrSensitivityOf(result)
  * - provenance: provenanceOf(records) -> one line + lib/report Provenance
  * - describe:   dataset sizes, one-line descriptions of configs
@@ -29,6 +30,9 @@
  * - notebook:   claimBook (a section's claims and the figures that are
  *               their evidence), curveFigures (metric-by-epoch figures),
  *               reductionsTable (the paper's settings beside ours)
+ * - figures:    openSection (a section 6 notebook: trains or loads its
+ *               plan, then one call per figure of the paper as lib/paper
+ *               declares it, verdicts under it), planText
  * - try_lr:     tryLr (the try-a-learning-rate notebook: one run at any
  *               lr, trained with live progress, drawn beside the cached)
  */
@@ -57,7 +61,8 @@ export { allOf, verdict } from "./verdict";
 export type { VerdictOptions, VerdictResult } from "./verdict";
 export {
   claimAdadeltaPoor, claimAdamEarlyNotLate, claimInput, claimLargerLrHelps,
-  claimSgdlBeatsSgd, claimSgdlBeatsSgdmBest, claimSgdlMatchesOrBeats, sectionClaims, settingOf,
+  claimSgdlBeatsSgd, claimSgdlBeatsSgdmBest, claimSgdlLrRule, claimSgdlMatchesOrBeats, groupClaims,
+  sectionClaims, settingOf,
 } from "./claims";
 export type { ClaimResult } from "./claims";
 export { lrSensitivityOf, recordsOf } from "./views";
@@ -74,6 +79,8 @@ export {
 } from "./plots";
 export { claimBook, curveFigures, reductionsTable } from "./notebook";
 export type { ClaimBook, CurveFigure, CurveFigureOptions } from "./notebook";
+export { openSection, planText, sectionView } from "./figures";
+export type { SectionView } from "./figures";
 export { PROFILES, SECTIONS } from "./types";
 export { tryLr } from "./try_lr";
 export type { TryLr, TryLrOptions, TryLrResult } from "./try_lr";

@@ -1,20 +1,20 @@
 /**
- * What every section 6 notebook does with its plan's result, so that the
- * notebooks keep only their narrative and their figures' choices:
+ * The blocks a section 6 notebook is drawn with (figures.ts puts them
+ * together, one call per figure of the paper):
  *
  *   await reductionsTable(s, p);                  // paper's settings beside ours
  *   const book = claimBook(res);                  // the section's claims
  *   await curveFigures(s, book, g, [["testError", "test", "test error"]], {
  *     paper: "SGDL matches or beats SGDM (Fig. 4)." });
- *   await s.table(book.note(name, `${name}-final`), rows, { caption });
- *   await book.record(s, profile);                // claims + claims table
+ *   book.show(s, g.group.name);                   // its claims, under its figures
+ *   await book.record(s, profile);                // the rest + claims table
  *
  * `note(group, name)` records a figure or table as evidence for the
  * claims about that group; `ours(group)` is what those claims found (a
  * figure's "ours").
  */
 import type { Section, Table } from "../report";
-import { type ClaimResult, claimInput, sectionClaims } from "./claims";
+import { type ClaimResult, claimInput, groupClaims } from "./claims";
 import { curves, type MetricName } from "./analysis";
 import { curvesTop, curveTraces, whereText } from "./plots";
 import { provenanceOf } from "./provenance";
@@ -35,30 +35,36 @@ export interface ClaimBook {
   ours(group: string): string;
   /** Record `name` (a figure or table) as evidence for `group`'s claims; returns `name`. */
   note(group: string, name: string): string;
-  /** Record every claim (with its evidence) in `s` and draw the claims table. */
+  /** Record `group`'s claims in `s` now (under its figures), with the evidence noted so far. */
+  show(s: Section, group: string): void;
+  /** Record every claim not yet shown, then draw the claims table. */
   record(s: Section, profile: string): Promise<void>;
 }
 
 /** The claims of a plan's result and the evidence the notebook draws for them. */
 export function claimBook(res: PlanResult): ClaimBook {
-  const claims = sectionClaims(res).map((c) => failedClaim(c, res));
+  const byGroup = new Map(Object.values(res.groups).map((g) =>
+    [g.group.name, groupClaims(g).map((c) => failedClaim(c, g))] as const));
+  const claims = [...byGroup.values()].flat();
   const evidence = new Map<string, string[]>();
-  const aboutGroup = (id: string, group: string) => id.startsWith(`${group}-`);
+  const shown = new Set<string>();
+  const show = (s: Section, group: string) => {
+    for (const c of byGroup.get(group) ?? []) {
+      if (shown.has(c.id)) continue;
+      shown.add(c.id);
+      s.claim(claimInput(c, evidence.get(group) ?? ["reductions"]));
+    }
+  };
   return {
     claims,
-    ours: (group) =>
-      claims.filter((c) => aboutGroup(c.id, group)).map((c) => c.ours).join(" ") || "no runs",
+    ours: (group) => (byGroup.get(group) ?? []).map((c) => c.ours).join(" ") || "no runs",
     note: (group, name) => {
       evidence.set(group, [...(evidence.get(group) ?? []), name]);
       return name;
     },
+    show,
     async record(s, profile) {
-      for (const c of claims) {
-        // the group a claim is about: the longest group name its id starts with
-        const group = [...evidence.keys()].filter((g) => aboutGroup(c.id, g))
-          .sort((a, b) => b.length - a.length)[0];
-        s.claim(claimInput(c, group === undefined ? ["reductions"] : evidence.get(group)!));
-      }
+      for (const group of byGroup.keys()) show(s, group);
       await s.table("claims", claims.map((c) => ({ claim: c.claim, id: c.id, verdict: c.verdict })),
         { caption: `The paper's claims for this section and our verdicts (profile ${profile}).` });
     },
@@ -80,10 +86,8 @@ export function failedText(g: GroupResult): string {
  * A claim about a group with failed runs is not judged on the runs that
  * are left: its verdict is "failed", naming the runs and why.
  */
-function failedClaim(c: ClaimResult, res: PlanResult): ClaimResult {
-  const text = Object.values(res.groups)
-    .filter((g) => c.id.startsWith(`${g.group.name}-`))
-    .map(failedText).filter((t) => t !== "").join("; ");
+function failedClaim(c: ClaimResult, g: GroupResult): ClaimResult {
+  const text = failedText(g);
   return text === "" ? c : { ...c, verdict: "failed", ours: text, reason: text };
 }
 

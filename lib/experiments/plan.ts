@@ -19,14 +19,19 @@ import {
 } from "../optim";
 import { parseConfig, preset, type TrainConfigInput } from "../train";
 import { DATASET_FACTS } from "../data/facts";
+import { optimizersFigure, PAPER_FIGURES } from "../paper";
 import { describeModel } from "./describe";
 import { fmtLr } from "./format";
 import { type Scale, type SectionScale, sectionScale } from "./scales";
 import { settingRows } from "./settings";
 import {
-  type DataOrigin, type MetricKind, type Plan, type PlanGroup, type PlanRun,
-  type Profile, SECTIONS, type SectionId, type SettingRow,
+  type DataOrigin, type Plan, type PlanGroup, type PlanRun,
+  PROFILES, type Profile, SECTIONS, type SectionId, type SettingRow,
 } from "./types";
+
+function isProfile(p: string): p is Profile {
+  return (PROFILES as readonly string[]).includes(p);
+}
 
 const SECTION_TITLES: Record<SectionId, string> = {
   "6.1": "Section 6.1: CIFAR-10 and CIFAR-100 (Fig. 3, Fig. 4, Figs. 8-15)",
@@ -134,30 +139,9 @@ function dataOrigin(cfg: TrainConfigInput): DataOrigin {
   return DATASET_FACTS[cfg.dataset.name].origin;
 }
 
-function metricOf(e: PaperExperiment): MetricKind {
-  if (e.dataset === "ptb") return "perplexity";
-  if (e.dataset === "imagenet32") return "top5";
-  return "error";
-}
-
 function figureOf(e: PaperExperiment): string {
   const figs = e.source.match(/Fig\. \d+/g) ?? [];
   return [...new Set(figs)].join(", ");
-}
-
-/** "fig4", "fig5", ...: the main figure of an experiment. */
-function figKey(e: PaperExperiment): string {
-  switch (e.dataset) {
-    case "cifar10":
-    case "cifar100":
-      return "fig4";
-    case "imagenet32":
-      return "fig5";
-    case "speech-commands":
-      return "fig6";
-    case "ptb":
-      return "fig7";
-  }
 }
 
 /** "ResNet-8 on CIFAR-10 (for ResNet-56 on CIFAR-10)"; at the paper profile the paper's. */
@@ -186,13 +170,15 @@ function optimizersGroup(
     }
   }
   const first = runs[0]!.config;
+  const fig = optimizersFigure(e.dataset);
   return {
-    name: `${figKey(e)}-${e.id}`,
+    name: `${fig.id}-${e.id}`,
     title: `${figureOf(e)}: the five optimizers, ${describeOurs(first, e, profile)}`,
     kind: "optimizers",
+    figure: fig.id,
     paperFigure: figureOf(e),
     experiment: e.id,
-    metric: metricOf(e),
+    metric: fig.metric,
     data: dataOrigin(first),
     paperLr: null,
     runs,
@@ -212,9 +198,10 @@ function fig3Group(
     name: `fig3-${e.dataset}`,
     title: `Fig. 3: vanilla SGD with lr ${lrs.join(", ")}, ${describeOurs(runs[0]!.config, e, profile)}`,
     kind: "lr-sweep",
-    paperFigure: "Fig. 3",
+    figure: "fig3",
+    paperFigure: PAPER_FIGURES.fig3.label,
     experiment: e.id,
-    metric: "error",
+    metric: PAPER_FIGURES.fig3.metric,
     data: dataOrigin(runs[0]!.config),
     paperLr: null,
     runs,
@@ -241,9 +228,10 @@ function gridGroup(
     title: `lr sensitivity of ${OPTIMIZER_LABELS[optimizer]}: ${lrs.map(fmtLr).join(", ")}, ` +
       describeOurs(runs[0]!.config, e, profile),
     kind: "lr-grid",
-    paperFigure: "Table 1",
+    figure: "table1",
+    paperFigure: PAPER_FIGURES.table1.label,
     experiment: e.id,
-    metric: "error",
+    metric: PAPER_FIGURES.table1.metric,
     data: dataOrigin(runs[0]!.config),
     paperLr: lr0,
     runs,
@@ -315,11 +303,11 @@ function sectionGroups(section: Exclude<SectionId, "table1">, profile: Profile):
  * at the paper profile; the equal-size sensitivity grids otherwise, the
  * same runs as 6.1's lr-grid groups).
  */
-export function plan(section: SectionId, profile: Profile = "cpu"): Plan {
+export function plan(section: SectionId, profile: Profile | string = "cpu"): Plan {
   if (!(SECTIONS as readonly string[]).includes(section)) {
     throw new Error(`plan: section must be one of ${SECTIONS.join(", ")}; got ${JSON.stringify(section)}`);
   }
-  if (!["smoke", "cpu", "paper"].includes(profile)) {
+  if (!isProfile(profile)) {
     throw new Error(`plan: profile must be smoke, cpu or paper; got ${JSON.stringify(profile)}`);
   }
   const { groups, notes } = section === "table1"

@@ -5,6 +5,7 @@
  * run it and plot it without knowing how it was built.
  */
 import type { DataOrigin } from "../data/facts";
+import type { FigureId, GroupKind, MetricKind } from "../paper";
 import type { OptimizerName } from "../optim";
 import type { RunRecord, RunStatus, TrainConfig, TrainConfigInput } from "../train";
 
@@ -16,16 +17,8 @@ export type SectionId = (typeof SECTIONS)[number];
 export const PROFILES = ["smoke", "cpu", "paper"] as const;
 export type Profile = TrainConfig["profile"];
 
-/**
- * What a group's runs compare:
- * - optimizers: the five optimizers at their chosen lr, over seeds (Fig. 4-7);
- * - lr-sweep: one optimizer over a list of lrs (Fig. 3);
- * - lr-grid: one optimizer over its lr grid (Table 1; our lr sensitivity).
- */
-export type GroupKind = "optimizers" | "lr-sweep" | "lr-grid";
-
-/** The headline metric of a group: classification error, top-5 too, or perplexity. */
-export type MetricKind = "error" | "top5" | "perplexity";
+/** What a group's runs compare, and its headline metric (lib/paper). */
+export type { GroupKind, MetricKind };
 
 /** Where a group's data comes from (as lib/report's provenance says it). */
 export type { DataOrigin };
@@ -47,6 +40,8 @@ export interface PlanGroup {
   name: string;
   title: string;
   kind: GroupKind;
+  /** The paper's figure or table it reproduces (lib/paper's PAPER_FIGURES). */
+  figure: FigureId;
   /** The paper's figure or table it reproduces, e.g. "Fig. 4, Fig. 8". */
   paperFigure: string;
   /** The PAPER_EXPERIMENTS id whose settings it reduces. */

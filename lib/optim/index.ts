@@ -12,7 +12,9 @@
  *                     decreasingThenConstant (Fig. 1), fromEpochs
  * - apply:            applyUpdates, Stepper (hand-written loops)
  * - state:            disposeState, saveState, loadState
- * - paper_table:      TABLE_1, PAPER_EXPERIMENTS, formatTable1
+ * - paper_table:      TABLE_1, PAPER_EXPERIMENTS, formatTable1, and the
+ *                     report's rows of them (table1Rows,
+ *                     paperExperimentRows, paperAssumptionRows)
  * - paper_optimizer:  paperOptimizer, paperEpochSchedule
  * - validate:         hyperparameter checks
  */
@@ -39,8 +41,8 @@ export {
 export type { SavedState, SavedTensor } from './state';
 export {
   FIGURE_3_LRS, formatTable1, LSTM_LR_GRID, OPTIMIZER_LABELS,
-  OPTIMIZER_NAMES, PAPER_EXPERIMENTS, paperExperiment, SGDL_PRESET,
-  TABLE_1,
+  OPTIMIZER_NAMES, PAPER_EXPERIMENTS, paperAssumptionRows, paperExperiment,
+  paperExperimentRows, SGDL_PRESET, TABLE_1, table1Rows,
 } from './paper_table';
 export type {
   Dataset, LrPlan, OptimizerChoice, OptimizerName, PaperExperiment,

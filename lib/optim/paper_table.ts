@@ -285,3 +285,43 @@ export function formatTable1(): { header: string[]; rows: string[][] } {
   });
   return { header, rows };
 }
+
+/** Table 1 as one record per optimizer (column name -> cell). */
+export function table1Rows(): Array<Record<string, string>> {
+  const t = formatTable1();
+  return t.rows.map((row) => Object.fromEntries(t.header.map((h, i) => [h, row[i] ?? ''])));
+}
+
+function lrPlanText(p: LrPlan): string {
+  return p.kind === 'multiStep'
+    ? `x ${p.gamma} at epochs ${p.milestones.join(', ')}`
+    : `x ${p.gamma} every ${p.every} epochs`;
+}
+
+/**
+ * Appendix A.3 as one record per experiment: epochs, batch, lr
+ * schedule, clipping, each optimizer's initial lr and SGDL's lr as a
+ * multiple of SGDM's.
+ */
+export function paperExperimentRows(): Array<Record<string, string | number | null>> {
+  return PAPER_EXPERIMENTS.map((e) => {
+    const row: Record<string, string | number | null> = {
+      experiment: e.id, source: e.source, epochs: e.numEpochs, batch: e.batchSize,
+      'lr schedule': `${lrPlanText(e.lrPlan)} (not AdaDelta)`, 'clip norm': e.clipNorm ?? null,
+    };
+    for (const o of OPTIMIZER_NAMES) row[`${OPTIMIZER_LABELS[o]} lr`] = e.optimizers[o].lr;
+    row['SGDL lr / SGDM lr'] = Number((e.optimizers.sgdl.lr / e.optimizers.sgdm.lr).toPrecision(4));
+    return row;
+  });
+}
+
+/** Every value of PAPER_EXPERIMENTS the paper does not state, and what is filled in. */
+export function paperAssumptionRows(): Array<{ experiment: string; what: string; assumed: string }> {
+  return PAPER_EXPERIMENTS.flatMap((e) => [
+    ...(e.assumed === undefined ? [] : [{ experiment: e.id, what: 'whole run', assumed: e.assumed }]),
+    ...OPTIMIZER_NAMES.flatMap((o) => {
+      const a = e.optimizers[o].assumed;
+      return a === undefined ? [] : [{ experiment: e.id, what: OPTIMIZER_LABELS[o], assumed: a }];
+    }),
+  ]);
+}

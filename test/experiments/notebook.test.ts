@@ -7,8 +7,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
-  claimBook, curveFigures, type GroupResult, plan, type PlanResult, reductionsTable,
+  claimBook, curveFigures, groupClaims, type GroupResult, plan, type PlanResult, reductionsTable, sectionView,
 } from "../../lib/experiments";
+import { PAPER_FIGURES } from "../../lib/paper";
 import type { ClaimRecord, PlotLayout, Section } from "../../lib/report";
 import type { RunRecord } from "../../lib/train";
 import { fakeRecord, seeds } from "./helpers";
@@ -83,15 +84,61 @@ describe("claimBook", () => {
     assert.match(JSON.stringify(s.drawn[0]!.options), /profile cpu/);
   });
 
-  test("a claim goes to the longest group name its id starts with", async () => {
-    const res = result();
-    const book = claimBook(res);
-    book.note("fig4-cifar10", "short");
-    book.note("fig4-cifar10-resnet56", "long");
+  test("show(s, group) files that group's claims once, with the evidence noted so far; record() the rest", async () => {
+    const book = claimBook(result());
+    book.note("fig4-cifar10-resnet56", "fig4-a");
     const s = collector();
+    book.show(s, "fig4-cifar10-resnet56");
+    book.show(s, "fig4-cifar10-resnet56");
+    const mine = book.claims.filter((c) => c.id.startsWith("fig4-cifar10-resnet56-")).map((c) => c.id);
+    assert.deepEqual(s.claims.map((c) => c.id), mine);
+    assert.deepEqual(s.claims[0]!.evidence, ["fig4-a"]);
+    book.note("fig4-cifar10-resnet56", "later");
     await book.record(s, "cpu");
-    const c = s.claims.find((x) => x.id.startsWith("fig4-cifar10-resnet56-"))!;
-    assert.deepEqual(c.evidence, ["long"]);
+    assert.deepEqual(s.claims.map((c) => c.id).sort(), book.claims.map((c) => c.id).sort());
+    assert.deepEqual(s.claims[0]!.evidence, ["fig4-a"]);
+  });
+});
+
+describe("sectionView: one call per figure of the paper", () => {
+  test("fig4: each group's panels, its final table, then its claims right under them", async () => {
+    const s = collector();
+    const v = sectionView(s, result());
+    await v.figure("fig4");
+    const fig4 = Object.values(v.plan.groups).filter((g) => g.figure === "fig4").map((g) => g.name);
+    assert.ok(fig4.length >= 1);
+    assert.deepEqual(s.drawn.map((d) => d.name), fig4.flatMap((n) => [`${n}-train`, `${n}-test`, `${n}-final`]));
+    assert.equal((s.drawn[0]!.options as { paper: string }).paper, PAPER_FIGURES.fig4.sentence);
+    assert.deepEqual(s.claims.map((c) => c.id), fig4.map((n) => `${n}-sgdl-matches-or-beats`));
+    assert.deepEqual(s.claims[0]!.evidence, ["fig4-cifar10-resnet56-train", "fig4-cifar10-resnet56-test",
+      "fig4-cifar10-resnet56-final"]);
+    await v.claims();
+    assert.equal(new Set(s.claims.map((c) => c.id)).size, s.claims.length, "no claim filed twice");
+    assert.deepEqual(s.drawn.at(-1)!.name, "claims");
+  });
+
+  test("fig3: the lr sweep's test error by epoch and its final error against the lr; table1: the grids", async () => {
+    const s = collector();
+    const v = sectionView(s, result());
+    await v.figure("fig3");
+    assert.deepEqual(s.drawn.map((d) => d.name), ["fig3-cifar10-test-error", "fig3-cifar10-final"]);
+    assert.deepEqual(s.claims.map((c) => c.id), ["fig3-cifar10-larger-lr-helps-sgd"]);
+    await v.figure("table1");
+    assert.deepEqual(s.drawn.slice(2).map((d) => d.name), ["lr-sensitivity", "lr-sensitivity-table"]);
+  });
+
+  test("each group carries exactly its figure's claims (speech: SGDL vs SGDM and vs SGD, no AdaDelta)", () => {
+    const kinds: Record<string, string[]> = {};
+    for (const section of ["6.1", "6.2", "6.3", "6.4"] as const) {
+      for (const group of Object.values(plan(section, "cpu").groups)) {
+        const ids = groupClaims({ group, records: [], outcomes: [] }).map((c) => c.id);
+        assert.deepEqual(ids, PAPER_FIGURES[group.figure].claims.map((k) => `${group.name}-${k}`));
+        kinds[group.figure] = ids.map((id) => id.slice(group.name.length + 1));
+      }
+    }
+    assert.deepEqual(kinds["fig6"], ["sgdl-matches-or-beats", "sgdl-beats-sgd"]);
+    assert.deepEqual(kinds["fig4"], ["sgdl-matches-or-beats"]);
+    assert.deepEqual(kinds["table1"], []);
   });
 });
 

@@ -7,8 +7,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   allOf, claimAdadeltaPoor, claimAdamEarlyNotLate, claimInput, claimLargerLrHelps,
-  claimSgdlBeatsSgd, claimSgdlBeatsSgdmBest, claimSgdlMatchesOrBeats, type Stats, verdict,
+  claimSgdlBeatsSgd, claimSgdlBeatsSgdmBest, claimSgdlLrRule, claimSgdlMatchesOrBeats, type Stats,
+  verdict,
 } from "../../lib/experiments";
+import { PAPER_EXPERIMENTS } from "../../lib/optim";
 import { fakeRecord, seeds } from "./helpers";
 
 const st = (mean: number, std: number, n = 3): Stats => ({ mean, std, min: mean - std, max: mean + std, n });
@@ -174,5 +176,18 @@ describe("claims", () => {
     assert.equal(input.id, "fig6-sgdl-beats-sgd");
     assert.match(input.id, /^[A-Za-z0-9][A-Za-z0-9._-]*$/);
     assert.ok(input.ours.includes(c.reason));
+  });
+
+  test("Table 1's lr rule: every SGDL / SGDM lr ratio of the paper at least 10; one below fails it", () => {
+    const c = claimSgdlLrRule();
+    assert.equal(c.id, "table1-sgdl-lr-rule");
+    assert.equal(c.verdict, "supported");
+    assert.equal(c.evidence.length, PAPER_EXPERIMENTS.length);
+    const e = PAPER_EXPERIMENTS[0]!;
+    const low = { ...e, id: "low", optimizers: { ...e.optimizers, sgdl: { ...e.optimizers.sgdl, lr: 5 * e.optimizers.sgdm.lr } } };
+    const bad = claimSgdlLrRule([e, low]);
+    assert.equal(bad.verdict, "not supported");
+    assert.match(bad.reason, /below 10: low$/);
+    assert.equal(claimSgdlLrRule([]).verdict, "not run");
   });
 });
