@@ -75,9 +75,9 @@ export async function tryLr(options: TryLrOptions): Promise<TryLr> {
   } else {
     const minutes = Math.ceil(estimateSeconds(config) / 60);
     console.log(`not in the run cache: it trains now, about ${minutes} minute${minutes === 1 ? "" : "s"} ` +
-      `on a 2-core machine with the native engine` +
+      "on a 2-core AVX-512 machine with the native engine (up to twice that on slower CPUs)" +
       `${known === null ? "" : ` (resuming after epoch ${known.history.length})`}; ` +
-      "the bar below follows it step by step.");
+      "the bar below follows it epoch by epoch, with the time left.");
   }
   const run: TryLr = {
     options, group, base, config,
@@ -87,16 +87,27 @@ export async function tryLr(options: TryLrOptions): Promise<TryLr> {
   return run;
 }
 
+/** ", about 7 min left" once an epoch has been timed (live only: the final line has no timing). */
+function timeLeft(start: number, timed: number, left: number): string {
+  if (timed < 1 || left <= 0) return "";
+  const perEpoch = (performance.now() - start) / 1000 / timed;
+  return `, about ${Math.max(1, Math.round((perEpoch * left) / 60))} min left`;
+}
+
 async function trainTry(run: TryLr, label: string): Promise<TryLrResult> {
   let trainedNow = true;
   let record: RunRecord | null = null;
   const bar = progress(`${label} lr ${run.options.lr}`, Number(run.config.epochs ?? 1));
+  const start = performance.now();
+  let done0: number | null = null; // epochs already done when this call started training
   try {
     record = await train(run.config, {
       quiet: true,
       onProgress: (e) => {
         if (e.phase === "cached") trainedNow = false;
-        bar.update(e.phase === "epoch" ? e.epoch : Math.max(0, e.epoch - 1), `epoch ${e.epoch}/${e.epochs}`);
+        const done = e.phase === "epoch" ? e.epoch : Math.max(0, e.epoch - 1);
+        done0 ??= done;
+        bar.update(done, `epoch ${e.epoch}/${e.epochs}` + timeLeft(start, done - done0, e.epochs - done));
       },
     });
   } catch (err) {
