@@ -315,7 +315,7 @@ export function claimAdadeltaPoor(
 
 /** The judge of each kind of claim about a group's runs (lib/paper's ClaimKind). */
 const JUDGES: Readonly<Record<
-  Exclude<ClaimKind, "sgdl-lr-rule">,
+  Exclude<ClaimKind, "sgdl-lr-rule" | "constant-step-converges">,
   (records: readonly RunRecord[], opts: { id: string; metric: MetricName }) => ClaimResult
 >> = {
   "larger-lr-helps-sgd": (rs, o) => claimLargerLrHelps(rs, { id: o.id }),
@@ -335,7 +335,9 @@ function claimMetric(group: PlanGroup): MetricName {
 export function groupClaims(g: GroupResult): ClaimResult[] {
   const kinds = PAPER_FIGURES[g.group.figure].claims;
   return kinds.map((k) => {
-    if (k === "sgdl-lr-rule") throw new Error("claims: sgdl-lr-rule is about the paper's table, not runs");
+    if (k === "sgdl-lr-rule" || k === "constant-step-converges") {
+      throw new Error(`claims: ${k} is not judged on a group of training runs`);
+    }
     return JUDGES[k](g.records, { id: g.group.name, metric: claimMetric(g.group) });
   });
 }
@@ -375,4 +377,31 @@ export function claimInput(c: ClaimResult, evidence: string[] = []): {
   id: string; paper: string; ours: string; verdict: Verdict; evidence: string[];
 } {
   return { id: c.id, paper: c.paper, ours: `${c.ours} ${c.reason}.`, verdict: c.verdict, evidence };
+}
+
+/**
+ * The toolchain notebook's claim (Theorem 2 on a quadratic with
+ * interpolation and unit-norm components): the run at `lr` converges,
+ * its final squared error below `tol` times its first. Inconclusive at
+ * lr >= 2, where the theorem promises nothing.
+ */
+export function claimConstantStep(
+  errors: readonly number[], lr: number, profile: string, tol = 1e-3,
+): ClaimResult {
+  const { claim, paper } = PAPER_CLAIMS["constant-step-converges"];
+  const first = errors[0];
+  const last = errors[errors.length - 1];
+  if (first === undefined || last === undefined) {
+    return notRun("toolchain-constant-step", claim, paper, "no steps were run");
+  }
+  const converged = last < tol * first;
+  return {
+    id: "toolchain-constant-step", claim, paper,
+    ours: `At lr = ${lr} the squared error fell from ${first.toExponential(2)} ` +
+      `to ${last.toExponential(2)} in ${errors.length} steps (profile ${profile}).`,
+    verdict: lr >= 2 ? "inconclusive" : converged ? "supported" : "not supported",
+    reason: lr >= 2 ? "lr is at or above the threshold 2, where the theorem says nothing"
+      : `the final error is ${converged ? "below" : "not below"} ${tol} times the first`,
+    evidence: [{ lr, "first ||x - x*||^2": first, "final ||x - x*||^2": last }],
+  };
 }

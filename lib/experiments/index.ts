@@ -61,7 +61,7 @@ export { allOf, verdict } from "./verdict";
 export type { VerdictOptions, VerdictResult } from "./verdict";
 export {
   claimAdadeltaPoor, claimAdamEarlyNotLate, claimInput, claimLargerLrHelps,
-  claimSgdlBeatsSgd, claimSgdlBeatsSgdmBest, claimSgdlLrRule, claimSgdlMatchesOrBeats, groupClaims,
+  claimConstantStep, claimSgdlBeatsSgd, claimSgdlBeatsSgdmBest, claimSgdlLrRule, claimSgdlMatchesOrBeats, groupClaims,
   sectionClaims, settingOf,
 } from "./claims";
 export type { ClaimResult } from "./claims";

@@ -30,6 +30,7 @@ export type MetricKind = "error" | "top5" | "perplexity";
 export const CLAIM_KINDS = [
   "larger-lr-helps-sgd", "sgdl-matches-or-beats", "sgdl-beats-sgdm-best-top1",
   "sgdl-beats-sgd", "adam-fast-early-worse-late", "adadelta-poor", "sgdl-lr-rule",
+  "constant-step-converges",
 ] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
@@ -74,6 +75,11 @@ export const PAPER_CLAIMS: Readonly<Record<ClaimKind, PaperClaim>> = {
   "sgdl-lr-rule": {
     claim: "SGDL's lr is at least 10 times SGDM's",
     paper: "SGDL: vanilla SGD with an initial lr at least 10 times the best SGDM lr (Table 1, A.3.1).",
+  },
+  "constant-step-converges": {
+    claim: "A constant step below the threshold converges under interpolation",
+    paper: "Under interpolation, SGD with a constant step below a threshold " +
+      "converges linearly (Theorem 2); for unit-norm components the threshold is 2.",
   },
 };
 

@@ -28,6 +28,11 @@
  * - igd: the pass map, K_N(t) by structured updates, its spectral radius,
  *   the fixed point x(t).
  *
+ * The toolchain notebook's run (SGD with a constant step through
+ * TensorFlow.js and lib/optim): `interpolationErrors`, imported from
+ * "lib/theory/toolchain" itself so that sections 4 and 5 do not load
+ * TensorFlow.js.
+ *
  * Numerics: eigen (non-symmetric eigenvalues: balance + Hessenberg +
  * Francis QR), linalg (dense helpers), stats (quantiles, Wilson
  * intervals, bisection). settings: theorySettings(profile, overrides).
