@@ -19,7 +19,7 @@ import type { Verdict } from "../report/types";
 import {
   OPTIMIZER_LABELS, type OptimizerName, PAPER_EXPERIMENTS, type PaperExperiment,
 } from "../optim/paper_table";
-import { type ClaimKind, PAPER_CLAIMS, PAPER_FIGURES } from "../paper";
+import { PAPER_CLAIMS, PAPER_FIGURES, type RunClaimKind } from "../paper";
 import type { RunRecord } from "../train";
 import {
   bestValue, finalStats, finalTable, finalValue, type MetricName, metricValue, type TableRow,
@@ -315,7 +315,7 @@ export function claimAdadeltaPoor(
 
 /** The judge of each kind of claim about a group's runs (lib/paper's ClaimKind). */
 const JUDGES: Readonly<Record<
-  Exclude<ClaimKind, "sgdl-lr-rule" | "constant-step-converges">,
+  RunClaimKind,
   (records: readonly RunRecord[], opts: { id: string; metric: MetricName }) => ClaimResult
 >> = {
   "larger-lr-helps-sgd": (rs, o) => claimLargerLrHelps(rs, { id: o.id }),
@@ -334,12 +334,7 @@ function claimMetric(group: PlanGroup): MetricName {
 /** The claims about one group of runs: those its figure (lib/paper) is the evidence for. */
 export function groupClaims(g: GroupResult): ClaimResult[] {
   const kinds = PAPER_FIGURES[g.group.figure].claims;
-  return kinds.map((k) => {
-    if (k === "sgdl-lr-rule" || k === "constant-step-converges") {
-      throw new Error(`claims: ${k} is not judged on a group of training runs`);
-    }
-    return JUDGES[k](g.records, { id: g.group.name, metric: claimMetric(g.group) });
-  });
+  return kinds.map((k) => JUDGES[k](g.records, { id: g.group.name, metric: claimMetric(g.group) }));
 }
 
 /**

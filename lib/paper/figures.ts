@@ -26,11 +26,24 @@ export type GroupKind = "optimizers" | "lr-sweep" | "lr-grid";
 /** The headline metric of a group: classification error, top-5 too, or perplexity. */
 export type MetricKind = "error" | "top5" | "perplexity";
 
-/** The claims of the paper this project judges, each with its own judge in claims.ts. */
-export const CLAIM_KINDS = [
+/**
+ * The claims of section 6 judged on a group of training runs (each
+ * figure below lists its own; judges in lib/experiments/claims.ts).
+ */
+export const RUN_CLAIM_KINDS = [
   "larger-lr-helps-sgd", "sgdl-matches-or-beats", "sgdl-beats-sgdm-best-top1",
-  "sgdl-beats-sgd", "adam-fast-early-worse-late", "adadelta-poor", "sgdl-lr-rule",
-  "constant-step-converges",
+  "sgdl-beats-sgd", "adam-fast-early-worse-late", "adadelta-poor",
+] as const;
+export type RunClaimKind = (typeof RUN_CLAIM_KINDS)[number];
+
+/**
+ * Every claim of the paper this project judges: section 6's, Table 1's
+ * lr rule, the toolchain's constant step, and section 4's theorems
+ * (judged in lib/theory/views.ts).
+ */
+export const CLAIM_KINDS = [
+  ...RUN_CLAIM_KINDS, "sgdl-lr-rule", "constant-step-converges",
+  "thm1-interpolation-necessary", "thm2-rho-sufficient", "lemma3-stay-probability",
 ] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
@@ -81,6 +94,21 @@ export const PAPER_CLAIMS: Readonly<Record<ClaimKind, PaperClaim>> = {
     paper: "Under interpolation, SGD with a constant step below a threshold " +
       "converges linearly (Theorem 2); for unit-norm components the threshold is 2.",
   },
+  "thm1-interpolation-necessary": {
+    claim: "Interpolation is necessary for a point of attraction",
+    paper: "Theorem 1: a point of attraction of SGD-CS must satisfy interpolation " +
+      "(grad f_i(x*) = 0 for all i); without it SGD-CS does not converge.",
+  },
+  "thm2-rho-sufficient": {
+    claim: "rho(alpha) < 1 gives local linear convergence",
+    paper: "Theorem 2: under interpolation, rho(alpha) < 1 (with (6b)-(6c)) gives local " +
+      "linear convergence, E||x_k - x*||² <= rho E||x_{k-1} - x*||².",
+  },
+  "lemma3-stay-probability": {
+    claim: "SGD-CS stays near x* with probability at least 1 - delta",
+    paper: "Lemma 3: started within sqrt(delta) e of x*, SGD-CS stays in N(x*, e) forever " +
+      "with probability at least 1 - delta.",
+  },
 };
 
 /** One panel of a figure: a metric by epoch. */
@@ -111,7 +139,7 @@ export interface PaperFigure {
   panels: readonly Panel[];
   log?: boolean;
   /** The claims it is the evidence for, judged on its runs. */
-  claims: readonly ClaimKind[];
+  claims: readonly RunClaimKind[];
 }
 
 const ERROR_PANELS: readonly Panel[] = [

@@ -10,8 +10,9 @@
  * TABLE_1 and PAPER_EXPERIMENTS.
  */
 export {
-  CLAIM_KINDS, FIGURE_IDS, optimizersFigure, PAPER_CLAIMS, PAPER_FIGURES,
+  CLAIM_KINDS, FIGURE_IDS, optimizersFigure, PAPER_CLAIMS, PAPER_FIGURES, RUN_CLAIM_KINDS,
 } from "./figures";
 export type {
   ClaimKind, FigureId, GroupKind, MetricKind, MetricName, Panel, PaperClaim, PaperFigure,
+  RunClaimKind,
 } from "./figures";

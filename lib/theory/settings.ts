@@ -290,9 +290,9 @@ function merge(target: Record<string, unknown>, patch: Record<string, unknown>, 
 }
 
 /** The settings of a profile, with validated overrides. */
-export function theorySettings(profile: Profile = "cpu", overrides: TheoryOverrides = {}): TheorySettings {
+export function theorySettings(profile: Profile | string = "cpu", overrides: TheoryOverrides = {}): TheorySettings {
   if (!(profile in SIZES)) throw new Error(`theorySettings: unknown profile "${String(profile)}"`);
-  const s = base(profile);
+  const s = base(profile as Profile);
   merge(s as unknown as Record<string, unknown>, overrides as Record<string, unknown>, "");
   return s;
 }
