@@ -38,12 +38,14 @@ export type RunClaimKind = (typeof RUN_CLAIM_KINDS)[number];
 
 /**
  * Every claim of the paper this project judges: section 6's, Table 1's
- * lr rule, the toolchain's constant step, and section 4's theorems
- * (judged in lib/theory/views.ts).
+ * lr rule, the toolchain's constant step, and sections 4 and 5 (judged
+ * in lib/theory/views.ts and views_igd.ts).
  */
 export const CLAIM_KINDS = [
   ...RUN_CLAIM_KINDS, "sgdl-lr-rule", "constant-step-converges",
   "thm1-interpolation-necessary", "thm2-rho-sufficient", "lemma3-stay-probability",
+  "igd-sufficient-bound", "igd-wide-range", "igd-example1-closed-form",
+  "igd-example2-regularisation", "igd-example4-linearisation",
 ] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
@@ -108,6 +110,30 @@ export const PAPER_CLAIMS: Readonly<Record<ClaimKind, PaperClaim>> = {
     claim: "SGD-CS stays near x* with probability at least 1 - delta",
     paper: "Lemma 3: started within sqrt(delta) e of x*, SGD-CS stays in N(x*, e) forever " +
       "with probability at least 1 - delta.",
+  },
+  "igd-sufficient-bound": {
+    claim: "IGD converges below the sufficient step bound",
+    paper: "IGD with constant step t converges for t in (0, 2N / rho(mu D + A^T A)) " +
+      "(Section 5, Example 3; 2 / lambda_max(E[H_i(x*)]) in Example 4).",
+  },
+  "igd-wide-range": {
+    claim: "IGD converges for a wide range of steps",
+    paper: "Figure 2: IGD converges for a wide range of t, rho(K_N(t)) falling as t grows, " +
+      "and still computes a good solution at the large step 3.0.",
+  },
+  "igd-example1-closed-form": {
+    claim: "Example 1's spectral radius is |1 - 2t|",
+    paper: "Example 1: for f = sum x_i^2, rho(K_N(t)) = |1 - 2t| and IGD converges for t in (0, 1).",
+  },
+  "igd-example2-regularisation": {
+    claim: "Under-determined least squares needs regularisation",
+    paper: "Example 2: for under-determined least squares rho(K_N(t)) >= 1 for every t " +
+      "(1 is an eigenvalue, from the null space of A); regularisation helps.",
+  },
+  "igd-example4-linearisation": {
+    claim: "A pass of nonlinear IGD is linear near x*",
+    paper: "Example 4: near x*, a pass of IGD on nonlinear least squares is K_N(t) x + t c(t) " +
+      "with K_N(t) = prod (I - t H_i(x*)), up to o(||x - x*||).",
   },
 };
 

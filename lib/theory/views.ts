@@ -51,8 +51,9 @@ export function sig(v: number | null, d = 3): string {
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
 const color = (i: number): string => COLORS[i % COLORS.length]!;
 
-function claimOf(kind: ClaimKind, id: string, ours: string, verdict: Verdict, evidence: string[]): ClaimView {
-  return { id, paper: PAPER_CLAIMS[kind].paper, ours, verdict, evidence };
+/** A claim of lib/paper's PAPER_CLAIMS (its id is its kind) with what we found. */
+export function claimOf(kind: ClaimKind, ours: string, verdict: Verdict, evidence: string[]): ClaimView {
+  return { id: kind, paper: PAPER_CLAIMS[kind].paper, ours, verdict, evidence };
 }
 
 // ---- Theorem 1 ----------------------------------------------------------
@@ -143,7 +144,7 @@ export function theorem1Claim(t1: Theorem1Result, profile: string): ClaimView {
   });
   const mc = over.map((a) => noisy.find((x) => x.alpha === a)!.mc);
   const growing = mc.every((v, i) => i === 0 || v > mc[i - 1]!);
-  return claimOf("thm1-interpolation-necessary", "thm1-interpolation-necessary",
+  return claimOf("thm1-interpolation-necessary",
     `Noisy least squares stalls at E||x - x*||² = ${mc.map((v) => sig(v, 2)).join(", ")} ` +
     `for alpha = ${over.map((a) => sig(a, 2)).join(", ")} (exact floors agree: ${floorsMatch}; ` +
     `growing with alpha: ${growing}) while the realizable runs reach ` +
@@ -263,7 +264,7 @@ export function keyNumbers(q: Study, pr: Study, profile: string): TableView {
 /** Supported when every grid step with rho(alpha) < 1 contracts, within the bound, on both problems. */
 export function theorem2Claim(q: Study, pr: Study): ClaimView {
   const [a, b] = [q.thresholds, pr.thresholds];
-  return claimOf("thm2-rho-sufficient", "thm2-rho-sufficient",
+  return claimOf("thm2-rho-sufficient",
     `At every grid step with rho < 1 (${stepsBelow(q)} quadratic, ${stepsBelow(pr)} phase retrieval, ` +
     `m = ${pr.batch}) the runs contracted within the bound. The bound is conservative: rho < 1 ` +
     `up to alpha = ${sig(a.alphaBound)} and ${sig(b.alphaBound)}, ` +
@@ -331,7 +332,7 @@ export function theorem3Claim(t3: Theorem3Result): ClaimView {
   const c = t3.settings;
   const { applies, margin, loosest } = stay(t3);
   const ok = applies.every((r) => r.hi >= r.guarantee);
-  return claimOf("lemma3-stay-probability", "lemma3-stay-probability",
+  return claimOf("lemma3-stay-probability",
     `In ${applies.length} settings with rho < 1 (deltas ${c.deltas.join(", ")}) ` +
     `the stay fraction over ${c.steps} steps exceeded 1 - delta by at least ` +
     `${sig(margin, 2)}; at delta = ${loosest.delta} it was ${sig(loosest.fraction)} against ` +
