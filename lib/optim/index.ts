@@ -15,7 +15,6 @@
  * - paper_table:      TABLE_1, PAPER_EXPERIMENTS, formatTable1, and the
  *                     report's rows of them (table1Rows,
  *                     paperExperimentRows, paperAssumptionRows)
- * - paper_optimizer:  paperOptimizer, paperEpochSchedule
  * - validate:         hyperparameter checks
  */
 export type { OptState, Schedule, Slots, Tensors, Transform } from './types';
@@ -48,8 +47,6 @@ export type {
   Dataset, LrPlan, OptimizerChoice, OptimizerName, PaperExperiment,
   Table1Row,
 } from './paper_table';
-export { paperEpochSchedule, paperOptimizer } from './paper_optimizer';
-export type { PaperOptimizerOptions } from './paper_optimizer';
 export {
   checkFinite, checkInt, checkInterval, checkNonNegative,
   checkPositive,
