@@ -68,23 +68,21 @@ export function paperLr(experimentId: string, optimizer: OptimizerName): number 
   return experiment(experimentId).optimizers[optimizer].lr;
 }
 
-/** The paper's schedule at `epochs` epochs, same shape (milestones scale). */
+/**
+ * The paper's schedule at `epochs` epochs, same shape: milestones are
+ * fractions of training already (the presets'); a step decay's period
+ * scales.
+ */
 function rescaleSchedule(
   s: TrainConfigInput["schedule"],
   paperEpochs: number,
   epochs: number,
 ): TrainConfigInput["schedule"] {
-  if (s === undefined || s.kind === "constant" || s.kind === "cosine") return s;
-  if (s.kind === "step") {
-    return { ...s, every: Math.max(1, Math.round(s.every * epochs / paperEpochs)) };
+  if (s?.kind === "step") return { ...s, every: Math.max(1, Math.round(s.every * epochs / paperEpochs)) };
+  if (s?.kind === "multistep" && s.unit === "epoch") {
+    throw new Error("plan: a paper preset's milestones must be fractions of training");
   }
-  if (s.unit === "fraction") return s;
-  return {
-    kind: "multistep",
-    at: (s.at ?? []).map((m) => m / paperEpochs),
-    unit: "fraction",
-    ...(s.gamma !== undefined && { gamma: s.gamma }),
-  };
+  return s;
 }
 
 interface RunOptions {

@@ -39,7 +39,7 @@ import {
   ParamStore,
   siteSeed,
 } from "./layers";
-import { checkInt, checkRate, checkSeed } from "./validate";
+import { checkInt, checkRate, checkSeed, withDefaults } from "./validate";
 
 export interface AudioNetConfig {
   /** Default 35 (Speech Commands v0.02, every word). */
@@ -53,7 +53,7 @@ export interface AudioNetConfig {
   /** Square conv kernel side (5). */
   kernelSize?: number;
   /** Hidden dense widths before the classifier ([1000]). */
-  hidden?: number[];
+  hidden?: readonly number[];
   /** Channel (2D) dropout after the second conv (0.5). */
   dropout2d?: number;
   /** Dropout on the hidden dense units (0). */
@@ -65,12 +65,16 @@ export interface AudioNetConfig {
 /** Side after an unpadded conv then a 2x2 pool. */
 const convPool = (n: number, k: number) => Math.floor((n - k + 1) / 2);
 
+/** The defaults of every AudioNetConfig field (section 6.3's net); lib/train's config reads them. */
+export const AUDIO_NET_DEFAULTS = {
+  numClasses: 35, frames: 98, mels: 40, channels: 20, kernelSize: 5, hidden: [1000] as readonly number[],
+  dropout2d: 0.5, denseDropout: 0, seed: 0,
+} as const satisfies Required<AudioNetConfig>;
+
 export function audioNet(cfg: AudioNetConfig = {}): Model {
   const {
-    numClasses = 35, frames = 98, mels = 40, channels = 20,
-    kernelSize: k = 5, hidden = [1000], dropout2d = 0.5,
-    denseDropout = 0, seed = 0,
-  } = cfg;
+    numClasses, frames, mels, channels, kernelSize: k, hidden, dropout2d, denseDropout, seed,
+  } = withDefaults(AUDIO_NET_DEFAULTS, cfg);
   const m = "audioNet";
   checkInt(m, "numClasses", numClasses);
   checkInt(m, "channels", channels);

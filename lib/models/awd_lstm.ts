@@ -44,7 +44,7 @@ import {
   type RecurrentState,
   siteSeed,
 } from "./layers";
-import { checkInt, checkRate, checkSeed } from "./validate";
+import { checkInt, checkRate, checkSeed, withDefaults } from "./validate";
 
 export interface AwdLstmConfig {
   /** Vocabulary size V (10,000 for Penn Treebank). */
@@ -80,13 +80,18 @@ interface LstmLayer {
   bHh: tf.Variable; // [4h]
 }
 
+/** The defaults of every AwdLstmConfig field (awd-lstm-lm's for PTB); lib/train's config reads them. */
+export const AWD_LSTM_DEFAULTS = {
+  vocabSize: 10000, numLayers: 3, embeddingSize: 400, hiddenSize: 1150, tieWeights: true,
+  inputDropout: 0.4, layerDropout: 0.3, outputDropout: 0.4, embeddingDropout: 0.1,
+  weightDrop: 0.5, seed: 0,
+} as const satisfies Required<AwdLstmConfig>;
+
 export function awdLstm(cfg: AwdLstmConfig = {}): LanguageModel {
   const {
-    vocabSize: V = 10000, numLayers = 3, embeddingSize: E = 400,
-    hiddenSize = 1150, tieWeights = true, inputDropout = 0.4,
-    layerDropout = 0.3, outputDropout = 0.4, embeddingDropout = 0.1,
-    weightDrop = 0.5, seed = 0,
-  } = cfg;
+    vocabSize: V, numLayers, embeddingSize: E, hiddenSize, tieWeights, inputDropout,
+    layerDropout, outputDropout, embeddingDropout, weightDrop, seed,
+  } = withDefaults(AWD_LSTM_DEFAULTS, cfg);
   const m = "awdLstm";
   checkInt(m, "vocabSize", V);
   checkInt(m, "numLayers", numLayers);

@@ -38,7 +38,7 @@ import {
   type Model,
   ParamStore,
 } from "./layers";
-import { checkInt, checkSeed } from "./validate";
+import { checkInt, checkSeed, withDefaults } from "./validate";
 
 export interface DenseNetConfig {
   /** L: 3 * layersPerBlock + 4 (plain), 6 * layersPerBlock + 4 (BC). */
@@ -55,11 +55,15 @@ export interface DenseNetConfig {
 
 type Layer = (x: tf.Tensor4D, training: boolean) => tf.Tensor4D;
 
+/** The defaults of every DenseNetConfig field (the paper's L = 100, k = 12, BC); lib/train's config reads them. */
+export const DENSENET_DEFAULTS = {
+  depth: 100, growthRate: 12, bottleneck: true, numClasses: 10, inChannels: 3, seed: 0,
+} as const satisfies Required<DenseNetConfig>;
+
 export function densenet(cfg: DenseNetConfig = {}): Model {
   const {
-    depth = 100, growthRate: k = 12, bottleneck = true, numClasses = 10,
-    inChannels = 3, seed = 0,
-  } = cfg;
+    depth, growthRate: k, bottleneck, numClasses, inChannels, seed,
+  } = withDefaults(DENSENET_DEFAULTS, cfg);
   checkInt("densenet", "depth", depth);
   checkInt("densenet", "growthRate", k);
   checkInt("densenet", "numClasses", numClasses);

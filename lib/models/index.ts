@@ -34,11 +34,11 @@ export {
   type RecurrentState,
   siteSeed,
 } from "./layers";
-export { resnet, type ResNetConfig } from "./resnet";
-export { VGG16_CFG, vgg16, type VggConfig } from "./vgg";
-export { densenet, type DenseNetConfig } from "./densenet";
-export { audioNet, type AudioNetConfig } from "./audio_net";
-export { awdLstm, type AwdLstmConfig } from "./awd_lstm";
+export { RESNET_DEFAULTS, resnet, type ResNetConfig } from "./resnet";
+export { VGG16_CFG, VGG16_DEFAULTS, vgg16, type VggConfig } from "./vgg";
+export { DENSENET_DEFAULTS, densenet, type DenseNetConfig } from "./densenet";
+export { AUDIO_NET_DEFAULTS, audioNet, type AudioNetConfig } from "./audio_net";
+export { AWD_LSTM_DEFAULTS, awdLstm, type AwdLstmConfig } from "./awd_lstm";
 export {
   buildModel,
   type ClassifierSpec,

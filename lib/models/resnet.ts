@@ -22,7 +22,7 @@ import {
   type Model,
   ParamStore,
 } from "./layers";
-import { checkInt, checkSeed } from "./validate";
+import { checkInt, checkSeed, withDefaults } from "./validate";
 
 export interface ResNetConfig {
   /** Blocks per stage; depth = 6n + 2. */
@@ -36,8 +36,13 @@ export interface ResNetConfig {
   seed?: number;
 }
 
+/** The defaults of ResNetConfig's optional fields; lib/train's config reads them. */
+export const RESNET_DEFAULTS = {
+  width: 1, numClasses: 10, inChannels: 3, seed: 0,
+} as const satisfies Required<Omit<ResNetConfig, "n">>;
+
 export function resnet(cfg: ResNetConfig): Model {
-  const { n, width = 1, numClasses = 10, inChannels = 3, seed = 0 } = cfg;
+  const { n, width, numClasses, inChannels, seed } = withDefaults(RESNET_DEFAULTS, cfg);
   checkInt("resnet", "n", n);
   checkInt("resnet", "numClasses", numClasses);
   checkInt("resnet", "inChannels", inChannels);

@@ -25,3 +25,13 @@ export function checkRate(model: string, name: string, v: number): void {
 export function checkSeed(model: string, v: number): void {
   checkInt(model, "seed", v, 0);
 }
+
+/**
+ * `cfg` over `defaults`, where a field left out or `undefined` keeps
+ * its default (as destructuring defaults do).
+ */
+export function withDefaults<T extends object>(defaults: Partial<Required<T>>, cfg: T): Required<T> {
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(cfg)) if (v !== undefined) out[k] = v;
+  return out as Required<T>;
+}

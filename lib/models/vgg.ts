@@ -27,7 +27,7 @@ import {
   type Model,
   ParamStore,
 } from "./layers";
-import { checkInt, checkSeed } from "./validate";
+import { checkInt, checkSeed, withDefaults } from "./validate";
 
 /** Conv widths; "M" is a 2x2 max pool (VGG configuration D). */
 export const VGG16_CFG: readonly (number | "M")[] = [
@@ -44,16 +44,20 @@ export interface VggConfig {
   /** Channel multiplier for reduced profiles (default 1). */
   width?: number;
   /** Hidden widths of the classifier; default [] (512 -> classes). */
-  hidden?: number[];
+  hidden?: readonly number[];
   /** Seed of the Kaiming initialisation. */
   seed?: number;
 }
 
+/** The defaults of every VggConfig field (VGG-16-BN for 32x32 images); lib/train's config reads them. */
+export const VGG16_DEFAULTS = {
+  numClasses: 10, inChannels: 3, imageSize: 32, width: 1, hidden: [] as readonly number[], seed: 0,
+} as const satisfies Required<VggConfig>;
+
 export function vgg16(cfg: VggConfig = {}): Model {
   const {
-    numClasses = 10, inChannels = 3, imageSize = 32, width = 1,
-    hidden = [], seed = 0,
-  } = cfg;
+    numClasses, inChannels, imageSize, width, hidden, seed,
+  } = withDefaults(VGG16_DEFAULTS, cfg);
   checkInt("vgg16", "numClasses", numClasses);
   checkInt("vgg16", "inChannels", inChannels);
   checkInt("vgg16", "imageSize", imageSize);

@@ -41,7 +41,7 @@ export type { SavedState, SavedTensor } from './state';
 export {
   FIGURE_3_LRS, formatTable1, LSTM_LR_GRID, OPTIMIZER_LABELS,
   OPTIMIZER_NAMES, PAPER_EXPERIMENTS, paperAssumptionRows, paperExperiment,
-  paperExperimentRows, SGDL_PRESET, TABLE_1, table1Rows,
+  paperExperimentRows, SGDL_PRESET, TABLE_1, TABLE_1_DEFAULTS, table1Rows,
 } from './paper_table';
 export type {
   Dataset, LrPlan, OptimizerChoice, OptimizerName, PaperExperiment,

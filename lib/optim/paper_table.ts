@@ -61,6 +61,31 @@ export const TABLE_1: readonly Table1Row[] = [
     weightDecay: 0.005 },
 ];
 
+function table1Row(o: OptimizerName): Table1Row {
+  const row = TABLE_1.find((r) => r.optimizer === o);
+  if (row === undefined) throw new Error(`TABLE_1 has no row for ${o}`);
+  return row;
+}
+
+/**
+ * Each optimizer's parameters as Table 1 gives them, weight decay 0
+ * where it gives none: the defaults of lib/train's configs (lib/optim's
+ * own constructors keep PyTorch's defaults, e.g. weight decay 0).
+ */
+export const TABLE_1_DEFAULTS = {
+  sgd: { weightDecay: table1Row('sgd').weightDecay ?? 0 },
+  sgdm: { momentum: table1Row('sgdm').momentum ?? 0.9, weightDecay: table1Row('sgdm').weightDecay ?? 0 },
+  sgdl: { weightDecay: table1Row('sgdl').weightDecay ?? 0 },
+  adam: {
+    beta1: table1Row('adam').betas?.[0] ?? 0.9, beta2: table1Row('adam').betas?.[1] ?? 0.999,
+    weightDecay: table1Row('adam').weightDecay ?? 0,
+  },
+  adadelta: {
+    lr: table1Row('adadelta').lrGrid[0] ?? 1, rho: table1Row('adadelta').rho ?? 0.9,
+    weightDecay: table1Row('adadelta').weightDecay ?? 0,
+  },
+} as const;
+
 /**
  * SGDL (Section 1, A.3.1): vanilla SGD whose initial lr is "more
  * than 10 times larger than the best SGDM lr"; on CIFAR it is picked

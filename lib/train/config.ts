@@ -23,6 +23,11 @@
 import { z } from "zod";
 import { DATASET_FACTS, type DataKind } from "../data/facts";
 import { BACKENDS } from "../engine";
+import {
+  AUDIO_NET_DEFAULTS as AUDIO, AWD_LSTM_DEFAULTS as AWD, DENSENET_DEFAULTS as DENSE, RESNET_DEFAULTS,
+  VGG16_DEFAULTS as VGG,
+} from "../models";
+import { TABLE_1_DEFAULTS as T1 } from "../optim/paper_table";
 
 const int = (min = 0) => z.number().int().min(min);
 const posInt = () => int(1);
@@ -35,8 +40,10 @@ const json = z.json();
 /**
  * Models: lib/models' `buildModel` specs, discriminated on `kind`, less
  * what the data and the run decide (classes, input channels and size,
- * vocabulary, seed). Defaults are lib/models' and are written into the
- * normalised config, so a record says exactly what was built.
+ * vocabulary, seed). Defaults are lib/models' (its *_DEFAULTS tables,
+ * read here) and are written into the normalised config, so a record
+ * says exactly what was built. Optimizer defaults are Table 1's
+ * (lib/optim's TABLE_1_DEFAULTS), not PyTorch's.
  */
 
 /**
@@ -48,50 +55,50 @@ const ResNetSpec = z.object({
   /** Blocks per stage; depth 6n + 2. */
   n: posInt(),
   /** Channel multiplier (16*width must be whole). */
-  width: z.number().positive().default(1),
+  width: z.number().positive().default(RESNET_DEFAULTS.width),
 }).strict();
 
 /** VGG-16 with batch norm for 32x32 images (image side: from the data). */
 const Vgg16Spec = z.object({
   kind: z.literal("vgg16"),
   /** Channel multiplier (64*width must be whole). */
-  width: z.number().positive().default(1),
+  width: z.number().positive().default(VGG.width),
   /** Hidden widths of the classifier ([]: 512 -> classes). */
-  hidden: z.array(posInt()).default([]),
+  hidden: z.array(posInt()).default(() => [...VGG.hidden]),
 }).strict();
 
 /** DenseNet(-BC) for 32x32 images; the paper's L = 100, k = 12. */
 const DenseNetSpec = z.object({
   kind: z.literal("densenet"),
-  depth: posInt().default(100),
-  growthRate: posInt().default(12),
+  depth: posInt().default(DENSE.depth),
+  growthRate: posInt().default(DENSE.growthRate),
   /** DenseNet-BC (bottleneck, compression 0.5). */
-  bottleneck: z.boolean().default(true),
+  bottleneck: z.boolean().default(DENSE.bottleneck),
 }).strict();
 
 /** The section 6.3 audio net (input frames x mels: from the data). */
 const AudioSpec = z.object({
   kind: z.literal("audio"),
-  channels: posInt().default(20),
-  kernelSize: posInt().default(5),
-  hidden: z.array(posInt()).default([1000]),
+  channels: posInt().default(AUDIO.channels),
+  kernelSize: posInt().default(AUDIO.kernelSize),
+  hidden: z.array(posInt()).default(() => [...AUDIO.hidden]),
   /** Channel dropout after the second conv. */
-  dropout2d: z.number().min(0).lt(1).default(0.5),
-  denseDropout: z.number().min(0).lt(1).default(0),
+  dropout2d: z.number().min(0).lt(1).default(AUDIO.dropout2d),
+  denseDropout: z.number().min(0).lt(1).default(AUDIO.denseDropout),
 }).strict();
 
 /** AWD-LSTM word language model (vocabulary: from the corpus). */
 const AwdLstmSpec = z.object({
   kind: z.literal("awd-lstm"),
-  numLayers: posInt().default(3),
-  embeddingSize: posInt().default(400),
-  hiddenSize: posInt().default(1150),
-  tieWeights: z.boolean().default(true),
-  inputDropout: z.number().min(0).lt(1).default(0.4),
-  layerDropout: z.number().min(0).lt(1).default(0.3),
-  outputDropout: z.number().min(0).lt(1).default(0.4),
-  embeddingDropout: z.number().min(0).lt(1).default(0.1),
-  weightDrop: z.number().min(0).lt(1).default(0.5),
+  numLayers: posInt().default(AWD.numLayers),
+  embeddingSize: posInt().default(AWD.embeddingSize),
+  hiddenSize: posInt().default(AWD.hiddenSize),
+  tieWeights: z.boolean().default(AWD.tieWeights),
+  inputDropout: z.number().min(0).lt(1).default(AWD.inputDropout),
+  layerDropout: z.number().min(0).lt(1).default(AWD.layerDropout),
+  outputDropout: z.number().min(0).lt(1).default(AWD.outputDropout),
+  embeddingDropout: z.number().min(0).lt(1).default(AWD.embeddingDropout),
+  weightDrop: z.number().min(0).lt(1).default(AWD.weightDrop),
 }).strict();
 
 /**
@@ -263,7 +270,7 @@ const commonOpt = {
 const SgdSpec = z.object({
   name: z.literal("sgd"),
   lr: nonNeg(),
-  weightDecay: nonNeg().default(0.005),
+  weightDecay: nonNeg().default(T1.sgd.weightDecay),
   ...commonOpt,
 }).strict();
 
@@ -271,9 +278,9 @@ const SgdSpec = z.object({
 const SgdmSpec = z.object({
   name: z.literal("sgdm"),
   lr: nonNeg(),
-  momentum: z.number().min(0).lt(1).default(0.9),
+  momentum: z.number().min(0).lt(1).default(T1.sgdm.momentum),
   nesterov: z.boolean().default(false),
-  weightDecay: nonNeg().default(0.005),
+  weightDecay: nonNeg().default(T1.sgdm.weightDecay),
   ...commonOpt,
 }).strict();
 
@@ -284,7 +291,7 @@ const SgdmSpec = z.object({
 const SgdlSpec = z.object({
   name: z.literal("sgdl"),
   lr: nonNeg(),
-  weightDecay: nonNeg().default(0.005),
+  weightDecay: nonNeg().default(T1.sgdl.weightDecay),
   bestSgdmLr: z.number().positive().nullable().default(null),
   ...commonOpt,
 }).strict();
@@ -293,20 +300,20 @@ const SgdlSpec = z.object({
 const AdamSpec = z.object({
   name: z.literal("adam"),
   lr: nonNeg().default(0.001),
-  beta1: z.number().min(0).lt(1).default(0.9),
-  beta2: z.number().min(0).lt(1).default(0.999),
+  beta1: z.number().min(0).lt(1).default(T1.adam.beta1),
+  beta2: z.number().min(0).lt(1).default(T1.adam.beta2),
   eps: z.number().positive().default(1e-8),
-  weightDecay: nonNeg().default(0),
+  weightDecay: nonNeg().default(T1.adam.weightDecay),
   ...commonOpt,
 }).strict();
 
 /** AdaDelta (Zeiler 2012), lr 1.0 and rho 0.9 as Table 1. */
 const AdadeltaSpec = z.object({
   name: z.literal("adadelta"),
-  lr: nonNeg().default(1.0),
-  rho: z.number().min(0).lt(1).default(0.9),
+  lr: nonNeg().default(T1.adadelta.lr),
+  rho: z.number().min(0).lt(1).default(T1.adadelta.rho),
   eps: z.number().positive().default(1e-6),
-  weightDecay: nonNeg().default(0),
+  weightDecay: nonNeg().default(T1.adadelta.weightDecay),
   ...commonOpt,
 }).strict();
 

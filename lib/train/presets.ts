@@ -44,7 +44,11 @@ export function paperOptimizerSpec(
   }
 }
 
-/** The schedule part as the paper ran it (in epochs). */
+/**
+ * The schedule part as the paper ran it: milestones as fractions of
+ * training (the paper's 50 and 100 of 150 epochs: 1/3 and 2/3), so the
+ * same schedule holds at any budget; step decay in epochs.
+ */
 export function paperScheduleSpec(
   exp: PaperExperiment,
   name: OptimizerName,
@@ -52,7 +56,7 @@ export function paperScheduleSpec(
   if (!exp.optimizers[name].scheduled) return { kind: "constant" };
   const p = exp.lrPlan;
   return p.kind === "multiStep"
-    ? { kind: "multistep", at: [...p.milestones], unit: "epoch", gamma: p.gamma }
+    ? { kind: "multistep", at: p.milestones.map((m) => m / exp.numEpochs), unit: "fraction", gamma: p.gamma }
     : { kind: "step", every: p.every, gamma: p.gamma };
 }
 
