@@ -8,7 +8,9 @@
  *   npm run notebooks -- 00 --param lr=1.2     # any parameter of the cell
  *                                              # tagged "parameters"
  * Options: --cell-timeout S (stop a cell after S seconds), --fresh (set
- * SGDL_FRESH=1: trainers ignore cached runs), --figures-dir D (export
+ * SGDL_FRESH=1: trainers ignore cached runs), --cached-only (set
+ * SGDL_CACHED_ONLY=1: train nothing, show runs not trained as missing),
+ * --figures-dir D (export
  * figures there instead of figures/), --out-dir D (write the executed
  * notebooks there instead of over the sources), --notebooks-dir D.
  * Exit status 1 when a cell fails (the message names the notebook, the
@@ -22,7 +24,7 @@ import {
 
 function usage(): string {
   return "usage: npm run notebooks -- [names...] [--profile smoke|cpu|paper] " +
-    "[--param name=value]... [--cell-timeout S] [--fresh] " +
+    "[--param name=value]... [--cell-timeout S] [--fresh] [--cached-only] " +
     "[--figures-dir D] [--out-dir D] [--notebooks-dir D]";
 }
 

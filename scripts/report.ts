@@ -6,6 +6,8 @@
  *                                         # their parameters cells (cpu)
  *   npm run report -- --profile smoke     # every notebook at smoke size
  *   npm run report -- --fresh             # trainers ignore cached runs
+ *   npm run report -- --cached-only       # train nothing: runs not yet
+ *                                         # trained are shown as missing
  *   npm run report -- --no-execute        # assemble from the notebooks as
  *                                         # they are
  * Other options: names or prefixes of notebooks, --param name=value,
@@ -26,7 +28,7 @@ import { closeRenderer, PROJECT_ROOT } from "../lib/report";
 
 function usage(): string {
   return "usage: npm run report -- [names...] [--profile smoke|cpu|paper] " +
-    "[--param name=value]... [--fresh] [--no-execute] [--no-pdf] [--allow-failures] " +
+    "[--param name=value]... [--fresh] [--cached-only] [--no-execute] [--no-pdf] [--allow-failures] " +
     "[--cell-timeout S] [--figures-dir D] [--notebooks-dir D] [--out-dir D]";
 }
 

@@ -32,6 +32,12 @@ export interface RunPlanOptions {
   /** Train every run again, ignoring cached records (default: true
    * when SGDL_FRESH=1, which `npm run report -- --fresh` sets). */
   fresh?: boolean;
+  /**
+   * Train nothing: finished records (completed or diverged) are used and
+   * every other run is "missing" (default: true when SGDL_CACHED_ONLY=1,
+   * which `npm start -- --cached-only` sets).
+   */
+  cachedOnly?: boolean;
   /** Every trainer event, with the run's place in the plan. */
   onProgress?: (e: PlanProgress) => void;
   /** Print nothing (default: one line per finished run on stderr). */
@@ -132,6 +138,16 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Pl
   const jobs = jobsOf(plan, groups);
   // `npm run report -- --fresh` sets SGDL_FRESH=1 in every kernel.
   const fresh = opts.fresh ?? process.env["SGDL_FRESH"] === "1";
+  if (!fresh && (opts.cachedOnly ?? process.env["SGDL_CACHED_ONLY"] === "1")) {
+    const loaded = await loadPlan(plan, { ...opts, finishedOnly: true });
+    if (opts.quiet !== true) {
+      const missing = Object.values(loaded.groups).flatMap((g) => g.outcomes)
+        .filter((o) => o.status === "missing").length;
+      process.stderr.write(`${plan.section} ${plan.profile}: cached runs only` +
+        `${missing === 0 ? "" : `; ${missing} not trained yet (shown as missing)`}\n`);
+    }
+    return loaded;
+  }
   const byId = new Map<string, RunOutcome>();
   // An interrupted notebook cell stops the plan too (train() stops its run).
   const signal = opts.signal ?? cellSignal();
@@ -165,9 +181,12 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Pl
   return assemble(plan, groups, byId, (performance.now() - t0) / 1000);
 }
 
-/** The records of a plan that exist (any status), without training. */
+/**
+ * The records of a plan that exist (any status; `finishedOnly`: only
+ * completed and diverged ones, the rest "missing"), without training.
+ */
 export async function loadPlan(
-  plan: Plan, opts: Pick<RunPlanOptions, "runsDir" | "groups"> = {},
+  plan: Plan, opts: Pick<RunPlanOptions, "runsDir" | "groups"> & { finishedOnly?: boolean } = {},
 ): Promise<PlanResult> {
   const t0 = performance.now();
   const groups = selectGroups(plan, opts.groups);
@@ -175,8 +194,10 @@ export async function loadPlan(
   for (const job of jobsOf(plan, groups)) {
     let outcome: RunOutcome;
     try {
-      const record = await findRecord(job.run.config,
+      const found = await findRecord(job.run.config,
         opts.runsDir === undefined ? {} : { runsDir: opts.runsDir });
+      const finished = found?.status === "completed" || found?.status === "diverged";
+      const record = opts.finishedOnly === true && !finished ? null : found;
       outcome = outcomeOf(job.run, record, record !== null, null);
     } catch (err) {
       outcome = outcomeOf(job.run, null, false, err instanceof Error ? err.message : String(err));

@@ -97,9 +97,9 @@ export async function runLoop(ctx: LoopContext): Promise<RunRecord> {
   let opt: Stepper | null = null;
   let failed = false;
   try {
-    checkModelFits(model, data, cfg);
+    const task = taskOf(model, data, cfg);
     opt = new Stepper(buildOptimizer(cfg.optimizer, schedule, clock));
-    return await loop(ctx, model, opt, clock, schedule);
+    return await loop(ctx, model, task, opt, clock, schedule);
   } catch (err) {
     failed = true;
     throw err;
@@ -126,25 +126,65 @@ function initialLr(cfg: TrainConfig): number {
   return cfg.optimizer.lr;
 }
 
-function checkModelFits(model: AnyModel, data: TrainData, cfg: TrainConfig): void {
-  const lm = isLanguageModel(model);
-  if (lm && data.kind !== "text") {
-    throw new Error(`model ${model.name} is a language model but dataset ` +
-      `"${cfg.dataset.name}" is not text`);
+/**
+ * What the loop asks of one kind of training: classification (images,
+ * clips) or a language model (tokens).
+ */
+interface Task {
+  /** What an example is, in progress events and records. */
+  unit: EpochMetrics["unit"];
+  stepsPerEpoch: number;
+  /** Whether top-5 errors are computed. */
+  top5: boolean;
+  /** One pass over the training data. */
+  epoch(env: EpochEnv): Promise<EpochEnd>;
+  /** The test metrics (`last`: the whole test split, else the configured subset). */
+  evaluate(last: boolean): EvalResult;
+}
+
+/**
+ * The task of a model and its data, once they are checked to fit: a
+ * language model trains on text with a vocabulary at least the corpus's,
+ * any other model on images or clips.
+ */
+function taskOf(model: AnyModel, data: TrainData, cfg: TrainConfig): Task {
+  if (isLanguageModel(model)) {
+    if (data.kind !== "text") {
+      throw new Error(`model ${model.name} is a language model but dataset ` +
+        `"${cfg.dataset.name}" is not text`);
+    }
+    if (model.vocabSize < data.vocabSize) {
+      throw new Error(`model ${model.name} has vocabulary ${model.vocabSize}, ` +
+        `the corpus ${data.vocabSize}`);
+    }
+    if (!("bptt" in cfg.dataset)) throw new Error(`dataset "${cfg.dataset.name}" has no bptt`);
+    const spec = cfg.dataset;
+    return {
+      unit: "tokens",
+      stepsPerEpoch: Math.max(1, Math.ceil((Math.floor(data.train.length / cfg.batchSize) - 1) / spec.bptt)),
+      top5: false,
+      epoch: (env) => lmEpoch(env, model, data, spec),
+      evaluate: () => lmEvaluate(model, data, cfg, spec),
+    };
   }
-  if (!lm && data.kind === "text") {
+  if (data.kind === "text") {
     throw new Error(`dataset "${cfg.dataset.name}" is text but model ` +
       `${model.name} is not a LanguageModel`);
   }
-  if (lm && data.kind === "text" && model.vocabSize < data.vocabSize) {
-    throw new Error(`model ${model.name} has vocabulary ${model.vocabSize}, ` +
-      `the corpus ${data.vocabSize}`);
-  }
+  const top5 = cfg.eval.topK ?? data.numClasses >= 100;
+  return {
+    unit: data.unit,
+    stepsPerEpoch: Math.ceil(data.trainSize / cfg.batchSize),
+    top5,
+    epoch: (env) => classifyEpoch(env, model, data, top5),
+    evaluate: (last) => classifyEvaluate(model, data, cfg, top5, last ? undefined : cfg.eval.subsetPerClass),
+  };
 }
 
 async function loop(
   ctx: LoopContext,
   model: AnyModel,
+  task: Task,
   opt: Stepper,
   clock: EpochClock,
   schedule: Schedule,
@@ -164,10 +204,7 @@ async function loop(
     st = { ...restored, resumedAt: [...restored.resumedAt, restored.epoch] };
   }
   const rng = Rng.fromState(st.rng);
-  const unit = data.kind === "text" ? "tokens" : data.unit;
-  const stepsPerEpoch = data.kind === "text"
-    ? Math.max(1, Math.ceil((Math.floor(data.train.length / cfg.batchSize) - 1) / bpttOf(cfg)))
-    : Math.ceil(data.trainSize / cfg.batchSize);
+  const { unit, stepsPerEpoch } = task;
   const t0 = performance.now();
   const base: ProgressEvent = {
     runId: id, phase: "start", epoch: st.epoch, epochs: cfg.epochs, step: 0,
@@ -217,9 +254,7 @@ async function loop(
       });
     };
     const env: EpochEnv = { ctx, opt, rng, st, epoch: e, stepHook };
-    const end = isLanguageModel(model)
-      ? await lmEpoch(env, model, data as TextData)
-      : await classifyEpoch(env, model, data as ClassifyData);
+    const end = await task.epoch(env);
     if (end.kind === "aborted") {
       status = "interrupted";
       stoppedAt = ` at epoch ${e + 1}, step ${end.step}; run again to resume`;
@@ -237,14 +272,12 @@ async function loop(
     if (evalDue) {
       emit({ phase: "eval", epoch: e + 1, lr });
       const te = performance.now();
-      test = isLanguageModel(model)
-        ? lmEvaluate(model, data as TextData, cfg)
-        : classifyEvaluate(model, data as ClassifyData, cfg, last ? undefined : cfg.eval.subsetPerClass);
+      test = task.evaluate(last);
       evalSeconds = (performance.now() - te) / 1000;
     }
     const session = (performance.now() - t0) / 1000;
     const m = metricsOf(e + 1, lr, end, test, unit, evalSeconds,
-      st.wallSeconds + session, topKOf(cfg, data));
+      st.wallSeconds + session, task.top5);
     st = {
       ...st,
       epoch: e + 1,
@@ -271,16 +304,6 @@ async function loop(
     : `${status}${stoppedAt}`;
   emit({ phase: "done", epoch: st.epoch, status, message: `${what}` });
   return rec;
-}
-
-function bpttOf(cfg: TrainConfig): number {
-  return "bptt" in cfg.dataset ? cfg.dataset.bptt : 1;
-}
-
-/** Whether to compute top-5 errors. */
-function topKOf(cfg: TrainConfig, data: TrainData): boolean {
-  if (data.kind !== "classify") return false;
-  return cfg.eval.topK ?? data.numClasses >= 100;
 }
 
 interface EvalResult {
@@ -387,9 +410,8 @@ function takeStep(
   return null;
 }
 
-async function classifyEpoch(env: EpochEnv, model: Model, data: ClassifyData): Promise<EpochEnd> {
+async function classifyEpoch(env: EpochEnv, model: Model, data: ClassifyData, top5: boolean): Promise<EpochEnd> {
   const cfg = env.ctx.config;
-  const top5 = topKOf(cfg, data);
   const t0 = performance.now();
   let loss = 0;
   let errors = 0;
@@ -483,9 +505,8 @@ function errorCounts(logits: tf.Tensor, y: tf.Tensor1D, top5: boolean): [number,
 }
 
 function classifyEvaluate(
-  model: Model, data: ClassifyData, cfg: TrainConfig, subsetPerClass?: number,
+  model: Model, data: ClassifyData, cfg: TrainConfig, top5: boolean, subsetPerClass?: number,
 ): EvalResult {
-  const top5 = topKOf(cfg, data);
   const batchSize = cfg.eval.batchSize ?? 500;
   let loss = 0;
   let errors = 0;
@@ -512,9 +533,11 @@ function classifyEvaluate(
 
 // ---------------------------------------------------- language models
 
-async function lmEpoch(env: EpochEnv, model: LanguageModel, data: TextData): Promise<EpochEnd> {
+/** A text dataset's config (its BPTT window). */
+type TextSpec = Extract<TrainConfig["dataset"], { bptt: number }>;
+
+async function lmEpoch(env: EpochEnv, model: LanguageModel, data: TextData, spec: TextSpec): Promise<EpochEnd> {
   const cfg = env.ctx.config;
-  const spec = cfg.dataset as Extract<TrainConfig["dataset"], { bptt: number }>;
   const b = batchify(data.train, cfg.batchSize);
   const seqLen = spec.variableBptt ? awdSeqLen(env.rng, spec.bptt) : spec.bptt;
   const t0 = performance.now();
@@ -576,8 +599,7 @@ export function lmGrads(
   return { grads, loss, state: next };
 }
 
-function lmEvaluate(model: LanguageModel, data: TextData, cfg: TrainConfig): EvalResult {
-  const spec = cfg.dataset as Extract<TrainConfig["dataset"], { bptt: number }>;
+function lmEvaluate(model: LanguageModel, data: TextData, cfg: TrainConfig, spec: TextSpec): EvalResult {
   const batchSize = cfg.eval.batchSize ?? 10;
   const b = batchify(data.test, batchSize);
   let state = model.initState(batchSize);

@@ -6,7 +6,7 @@
  * listed as a failure while the rest of the plan goes on.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
@@ -63,6 +63,24 @@ describe("section 6.1 smoke plan", { skip: skipNoCifar }, () => {
       Object.values(loaded.groups).flatMap((g) => g.records.map((r) => r.id)),
       Object.values(first.groups).flatMap((g) => g.records.map((r) => r.id)),
     );
+  });
+
+  test("cachedOnly (report --cached-only, SGDL_CACHED_ONLY=1) trains nothing: finished runs, the rest missing", async () => {
+    const cached = await runPlan(p, { ...opts, cachedOnly: true });
+    for (const g of Object.values(cached.groups)) assert.ok(g.outcomes.every((o) => o.status === "completed"));
+    const empty = tempRuns();
+    try {
+      process.env["SGDL_CACHED_ONLY"] = "1";
+      const none = await runPlan(p, { runsDir: empty.dir, quiet: true });
+      assert.deepEqual(existsSync(empty.dir) ? readdirSync(empty.dir) : [], [], "nothing trained");
+      for (const g of Object.values(none.groups)) {
+        assert.equal(g.records.length, 0);
+        assert.ok(g.outcomes.every((o) => o.status === "missing"));
+      }
+    } finally {
+      delete process.env["SGDL_CACHED_ONLY"];
+      empty.done();
+    }
   });
 
   test("SGDL_FRESH=1 (report --fresh) trains every run again", async () => {

@@ -19,7 +19,7 @@ export class UsageError extends Error {}
 
 /**
  * Parses `names... --profile P --param k=v --cell-timeout S --fresh
- * --figures-dir D --out-dir D --notebooks-dir D` plus the boolean
+ * --cached-only --figures-dir D --out-dir D --notebooks-dir D` plus the boolean
  * `flags` a command accepts.
  */
 export function parseCli(argv: string[], flags: string[] = []): CliOptions {
@@ -62,6 +62,9 @@ export function parseCli(argv: string[], flags: string[] = []): CliOptions {
       }
       case "--fresh":
         out.env["SGDL_FRESH"] = "1";
+        break;
+      case "--cached-only":
+        out.env["SGDL_CACHED_ONLY"] = "1";
         break;
       case "--figures-dir":
         out.env["SGDL_FIGURES_DIR"] = resolve(next());
