@@ -14,7 +14,7 @@
 import { OPTIMIZER_LABELS, OPTIMIZER_NAMES, type OptimizerName } from "../optim/paper_table";
 import type { MetricName } from "../paper";
 import type { EpochMetrics, RunRecord } from "../train";
-import { fmtLr } from "./format";
+import { fmtLr } from "../report/numbers";
 import { type Stats, summarize } from "./stats";
 
 /** A per-epoch metric of the records' history. */

@@ -24,7 +24,7 @@ import type { RunRecord } from "../train";
 import {
   bestValue, finalStats, finalTable, finalValue, type MetricName, metricValue, type TableRow,
 } from "./analysis";
-import { fmtLr, pct } from "./format";
+import { fmtLr, pct } from "../report/numbers";
 import { type Stats, summarize } from "./stats";
 import type { GroupResult, PlanGroup, PlanResult } from "./types";
 import { allOf, verdict, type VerdictOptions, type VerdictResult } from "./verdict";

@@ -14,7 +14,7 @@
 import { PAPER_FIGURES, type FigureId, type PaperFigure } from "../paper";
 import { type Row, type Section, section } from "../report";
 import { curves, finalTable, lrSensitivity, perplexity, timeToTarget, topK } from "./analysis";
-import { pct } from "./format";
+import { pct } from "../report/numbers";
 import { type ClaimBook, claimBook, curveFigures, reductionsTable } from "./notebook";
 import { readableRows, runPlanWithProgress, sensitivityTraces, curveTraces, whereText } from "./plots";
 import { provenanceOf } from "./provenance";

@@ -24,6 +24,7 @@
  * - views:      recordsOf(result, kind), lrSensitivityOf(result)
  * - provenance: provenanceOf(records) -> one line + lib/report Provenance
  * - describe:   dataset sizes, one-line descriptions of configs
+ *   (number formats: lib/report's numbers, re-exported: fmtLr, pct, points)
  * - plots:      curveTraces, sensitivityTraces (plotly traces, diverged
  *               runs as 'x'), curvesTop, readableRows, whereText,
  *               runPlanWithProgress (runPlan with a progress line)
@@ -72,7 +73,7 @@ export {
   describeData, describeEval, describeModel, describeOptimizer, describeSchedule,
   splitSizes,
 } from "./describe";
-export { fmtLr, pct, points } from "./format";
+export { fmtLr, pct, points } from "../report/numbers";
 export {
   curvesTop, curveTraces, OPTIMIZER_COLORS, PALETTE, readableRows, runPlanWithProgress,
   sensitivityTraces, traceColor, whereText,

@@ -21,7 +21,7 @@ import { parseConfig, preset, type TrainConfigInput } from "../train";
 import { DATASET_FACTS } from "../data/facts";
 import { optimizersFigure, PAPER_FIGURES } from "../paper";
 import { describeModel } from "./describe";
-import { fmtLr } from "./format";
+import { fmtLr } from "../report/numbers";
 import { type Scale, type SectionScale, sectionScale } from "./scales";
 import { settingRows } from "./settings";
 import {

@@ -13,7 +13,7 @@ import { type PlotTrace, progress, section } from "../report";
 import { findRecord, type RunRecord, type TrainConfigInput, train } from "../train";
 import { curves } from "./analysis";
 import { estimateSeconds } from "./budget";
-import { pct } from "./format";
+import { pct } from "../report/numbers";
 import { plan } from "./plan";
 import { provenanceOf } from "./provenance";
 import { loadPlan } from "./run";

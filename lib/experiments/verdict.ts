@@ -17,7 +17,7 @@
  * judge by), whatever the difference.
  */
 import type { Verdict } from "../report/types";
-import { pct, points } from "./format";
+import { pct, points } from "../report/numbers";
 import { diffStdError, type Stats } from "./stats";
 
 export interface VerdictOptions {

@@ -1,4 +1,5 @@
 /** Small HTML helpers shared by the displays and the report. */
+import { formatNumber } from "./numbers";
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -33,14 +34,7 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
-/** A number for a table cell: integers as they are, others to `digits`. */
-export function formatNumber(x: number, digits = 4): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1);
-  return String(Number(x.toPrecision(digits)));
-}
+export { formatNumber };
 
 /** A table cell's text. */
 export function cellText(v: unknown, digits = 4): string {

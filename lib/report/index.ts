@@ -9,6 +9,8 @@
  * - claim({id, section, paper, ours, verdict, evidence}): a verdict for
  *   the report's claims table.
  * - progress(label, total): one live-updating line for a long cell.
+ * - numbers: every number format of the report (formatNumber, fmtLr,
+ *   pct, points, sig).
  * - section(id, provenance): the three above with the section and
  *   provenance filled in.
  * - closeRenderer(): closes the headless browser (the kernel does it at
@@ -33,6 +35,7 @@ export { atShutdown, display, inKernel, runCleanup } from "./display";
 export { closeRenderer, findChromium, launchBrowser, renderPlot } from "./render";
 export type { LaunchedBrowser } from "./render";
 export { gitCommit, provenanceLine } from "./provenance";
+export { fmtLr, formatNumber, pct, points, sig } from "./numbers";
 export { figuresDir, PROJECT_ROOT } from "./paths";
 export * from "./types";
 

@@ -11,6 +11,7 @@
  * The claims' words and the paper's are lib/paper's PAPER_CLAIMS.
  */
 import { PAPER_CLAIMS, type ClaimKind } from "../paper";
+import { sig } from "../report/numbers";
 import type { PlotLayout, PlotTrace, Verdict } from "../report/types";
 import type { ContractionStudy, Theorem1Result, Theorem3Result } from "./section4";
 
@@ -43,10 +44,6 @@ export function figureArgs(v: FigureView): [PlotTrace[], PlotLayout, { caption: 
   return [v.traces, v.layout, { caption: v.caption, paper: v.paper, ours: v.ours }];
 }
 
-/** A number in `d` significant digits; "none" for null; Infinity and NaN as words. */
-export function sig(v: number | null, d = 3): string {
-  return v === null ? "none" : Number.isFinite(v) ? v.toPrecision(d) : String(v);
-}
 
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
 const color = (i: number): string => COLORS[i % COLORS.length]!;

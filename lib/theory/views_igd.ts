@@ -10,7 +10,8 @@ import {
   denoisingSystem, type Example1Result, type Example2Result, type Example3Result,
   type Example4Result, type Figure2Result, spectralSweep,
 } from "./section5";
-import { claimOf, type ClaimView, type FigureView, sig, type TableView } from "./views";
+import { sig } from "../report/numbers";
+import { claimOf, type ClaimView, type FigureView, type TableView } from "./views";
 
 const LEGEND = { orientation: "h", y: -0.28 };
 
