@@ -12,11 +12,10 @@
  *   await v.claims();              // the claims table
  */
 import { PAPER_FIGURES, type FigureId, type PaperFigure } from "../paper";
-import { type Row, type Section, section } from "../report";
+import { pct, type Row, type Section, section } from "../report";
 import { curves, finalTable, lrSensitivity, perplexity, timeToTarget, topK } from "./analysis";
-import { pct } from "../report/numbers";
 import { type ClaimBook, claimBook, curveFigures, reductionsTable } from "./notebook";
-import { readableRows, runPlanWithProgress, sensitivityTraces, curveTraces, whereText } from "./plots";
+import { curveTraces, readableRows, runPlanWithProgress, sensitivityTraces, whereText } from "./plots";
 import { provenanceOf } from "./provenance";
 import type { GroupResult, Plan, PlanResult } from "./types";
 import { lrSensitivityOf, recordsOf } from "./views";
